@@ -1,0 +1,290 @@
+/* Impulsive onset detection on one conditioned channel
+ * (see include/earshot/detector.h). */
+#include "earshot/detector.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HIST_LEN 16384u            /* power of two, > snippet + pick window */
+#define HIST_MASK (HIST_LEN - 1u)
+#define QUEUE_LEN 4u
+#define ENERGY_FLOOR 1e-30
+
+enum pick_state { IDLE, WAIT_PICK, WAIT_SNIPPET };
+
+struct es_detector_s {
+    es_detector_config cfg;
+    double a_sta, a_lta;          /* exponential averaging weights */
+    double trigger_ratio, release_ratio, min_level;
+    int64_t warmup_frames, dead_frames, max_event_frames;
+    int64_t pick_back_frames, pick_ahead_frames;
+
+    float hist[HIST_LEN];         /* conditioned samples by frame & mask */
+    int64_t next_frame;           /* frame of the next sample fed */
+    int64_t seen;                 /* samples fed since start */
+    double sta, lta;
+    int in_event;                 /* LTA frozen, no re-trigger */
+    int64_t event_start;
+
+    enum pick_state state;
+    int64_t trigger_frame;
+    double trigger_lta;
+    double max_ratio;             /* peak STA/LTA while picking */
+    es_onset pending;
+
+    es_onset queue[QUEUE_LEN];    /* finished, not yet handed out */
+    size_t q_head, q_count;
+};
+
+static void set_defaults(es_detector_config *c)
+{
+    if (c->sta_s <= 0) c->sta_s = 0.004;
+    if (c->lta_s <= 0) c->lta_s = 0.5;
+    if (c->trigger_db <= 0) c->trigger_db = 12.0;
+    if (c->release_db <= 0) c->release_db = 4.0;
+    if (c->min_level_dbfs == 0) c->min_level_dbfs = -100.0;
+    if (c->dead_time_s <= 0) c->dead_time_s = 0.3;
+    if (c->max_event_s <= 0) c->max_event_s = 4.0;
+}
+
+static int check_config(const es_detector_config *c, es_error *err)
+{
+    if (!(c->sample_rate_hz >= 1000.0 && c->sample_rate_hz <= 1e6))
+        return es_error_set(err, ES_EINVAL, "detector: sample rate %.1f Hz out of range",
+                            c->sample_rate_hz);
+    if (!(c->sta_s < c->lta_s))
+        return es_error_set(err, ES_EINVAL, "detector: STA window must be shorter than LTA");
+    if (!(c->release_db < c->trigger_db))
+        return es_error_set(err, ES_EINVAL, "detector: release ratio must be below trigger");
+    double post_s = (double)(ES_SNIPPET_LEN - ES_SNIPPET_PRE) / c->sample_rate_hz;
+    if (c->dead_time_s < post_s)
+        return es_error_set(err, ES_EINVAL,
+                            "detector: dead time %.3f s is shorter than the snippet (%.3f s)",
+                            c->dead_time_s, post_s);
+    return ES_OK;
+}
+
+es_detector es_detector_create(const es_detector_config *cfg, es_error *err)
+{
+    if (cfg == NULL) {
+        es_error_set(err, ES_EINVAL, "detector: no config");
+        return NULL;
+    }
+    es_detector_config c = *cfg;
+    set_defaults(&c);
+    if (check_config(&c, err) != ES_OK)
+        return NULL;
+    es_detector d = calloc(1, sizeof *d);
+    if (d == NULL) {
+        es_error_set(err, ES_ENOMEM, "detector: out of memory");
+        return NULL;
+    }
+    double fs = c.sample_rate_hz;
+    d->cfg = c;
+    d->a_sta = 1.0 - exp(-1.0 / (c.sta_s * fs));
+    d->a_lta = 1.0 - exp(-1.0 / (c.lta_s * fs));
+    d->trigger_ratio = pow(10.0, c.trigger_db / 10.0);
+    d->release_ratio = pow(10.0, c.release_db / 10.0);
+    d->min_level = pow(10.0, c.min_level_dbfs / 10.0);
+    d->warmup_frames = (int64_t)(c.lta_s * fs);
+    d->dead_frames = (int64_t)(c.dead_time_s * fs);
+    d->max_event_frames = (int64_t)(c.max_event_s * fs);
+    /* The pick window reaches back over the time the STA needs to climb
+     * by the trigger ratio on a slow-rising (distant, filtered) blast. */
+    d->pick_back_frames = (int64_t)(0.040 * fs);
+    d->pick_ahead_frames = (int64_t)(2.0 * c.sta_s * fs) + 1;
+    if (d->pick_back_frames + ES_SNIPPET_LEN + d->pick_ahead_frames >= (int64_t)HIST_LEN) {
+        es_error_set(err, ES_EINVAL, "detector: sample rate too high for the history buffer");
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+static float hist_at(const struct es_detector_s *d, int64_t frame)
+{
+    if (frame < 0 || frame >= d->next_frame || frame < d->next_frame - (int64_t)HIST_LEN)
+        return 0.0f;
+    return d->hist[(uint64_t)frame & HIST_MASK];
+}
+
+/* Akaike information criterion picker (Maeda 1985) on frames [lo, hi):
+ * the split k minimising k log var(x[lo..k)) + (n-k) log var(x[k..hi)). */
+static int64_t aic_pick(const struct es_detector_s *d, int64_t lo, int64_t hi)
+{
+    static const double var_floor = 1e-24;
+    int64_t n = hi - lo;
+    double total_s = 0.0, total_s2 = 0.0;
+    for (int64_t f = lo; f < hi; f++) {
+        double x = hist_at(d, f);
+        total_s += x;
+        total_s2 += x * x;
+    }
+    double s = 0.0, s2 = 0.0, best = INFINITY;
+    int64_t best_k = n / 2;
+    for (int64_t k = 1; k < n - 1; k++) {
+        double x = hist_at(d, lo + k - 1);
+        s += x;
+        s2 += x * x;
+        double m1 = s / (double)k;
+        double v1 = s2 / (double)k - m1 * m1;
+        double rs = total_s - s, rs2 = total_s2 - s2;
+        double m2 = rs / (double)(n - k);
+        double v2 = rs2 / (double)(n - k) - m2 * m2;
+        double aic = (double)k * log(fmax(v1, var_floor)) +
+                     (double)(n - k - 1) * log(fmax(v2, var_floor));
+        if (aic < best) {
+            best = aic;
+            best_k = k;
+        }
+    }
+    return lo + best_k;
+}
+
+static void fill_snippet(const struct es_detector_s *d, es_onset *o)
+{
+    double peak = 0.0;
+    int64_t peak_frame = o->frame;
+    for (int i = 0; i < ES_SNIPPET_LEN; i++) {
+        int64_t f = o->snippet_frame + i;
+        float x = hist_at(d, f);
+        o->snippet[i] = x;
+        if (f >= o->frame && fabs(x) > peak) {
+            peak = fabs(x);
+            peak_frame = f;
+        }
+    }
+    o->peak_dbfs = (float)(20.0 * log10(fmax(peak, 1e-10)));
+    o->rise_ms = (float)(1000.0 * (double)(peak_frame - o->frame) / d->cfg.sample_rate_hz);
+}
+
+static void enqueue(es_detector d, const es_onset *o)
+{
+    if (d->q_count == QUEUE_LEN) /* cannot happen with dead time >= snippet */
+        return;
+    d->queue[(d->q_head + d->q_count) % QUEUE_LEN] = *o;
+    d->q_count++;
+}
+
+static void start_pick(es_detector d, int64_t frame)
+{
+    d->state = WAIT_PICK;
+    d->trigger_frame = frame;
+    d->trigger_lta = d->lta;
+    d->max_ratio = d->sta / fmax(d->lta, ENERGY_FLOOR);
+    d->in_event = 1;
+    d->event_start = frame;
+}
+
+static void advance_pick(es_detector d, int64_t frame)
+{
+    es_onset *o = &d->pending;
+    if (d->state == WAIT_PICK && frame >= d->trigger_frame + d->pick_ahead_frames) {
+        int64_t lo = d->trigger_frame - d->pick_back_frames;
+        if (lo < d->next_frame - (int64_t)HIST_LEN + 1)
+            lo = d->next_frame - (int64_t)HIST_LEN + 1;
+        if (lo < 0)
+            lo = 0;
+        memset(o, 0, offsetof(es_onset, snippet));
+        o->sensor = d->cfg.sensor;
+        o->trigger_frame = d->trigger_frame;
+        o->frame = aic_pick(d, lo, frame + 1);
+        o->snippet_frame = o->frame - ES_SNIPPET_PRE;
+        o->noise_dbfs = (float)(10.0 * log10(fmax(d->trigger_lta, ENERGY_FLOOR)));
+        d->state = WAIT_SNIPPET;
+    }
+    if (d->state == WAIT_SNIPPET && frame >= o->snippet_frame + ES_SNIPPET_LEN - 1) {
+        fill_snippet(d, o);
+        o->snr_db = (float)(10.0 * log10(fmax(d->max_ratio, 1.0)));
+        enqueue(d, o);
+        d->state = IDLE;
+    }
+}
+
+static void step_event_state(es_detector d, int64_t frame, double ratio)
+{
+    if (!d->in_event)
+        return;
+    int64_t elapsed = frame - d->event_start;
+    int quiet = ratio < d->release_ratio && elapsed >= d->dead_frames;
+    if (quiet && d->state == IDLE) {
+        d->in_event = 0;
+    } else if (elapsed >= d->max_event_frames && d->state == IDLE) {
+        /* A sustained change of background, not an event: follow it. */
+        d->in_event = 0;
+        d->lta = d->sta;
+    }
+}
+
+static void feed_sample(es_detector d, float x)
+{
+    int64_t frame = d->next_frame;
+    d->hist[(uint64_t)frame & HIST_MASK] = x;
+    d->next_frame++;
+    d->seen++;
+    double e = (double)x * (double)x;
+    d->sta += d->a_sta * (e - d->sta);
+    if (!d->in_event)
+        d->lta += d->a_lta * (e - d->lta);
+    double ratio = d->sta / fmax(d->lta, ENERGY_FLOOR);
+    if (d->state == WAIT_PICK && ratio > d->max_ratio)
+        d->max_ratio = ratio;
+    if (!d->in_event && d->seen > d->warmup_frames && ratio >= d->trigger_ratio &&
+        d->sta >= d->min_level)
+        start_pick(d, frame);
+    else
+        step_event_state(d, frame, ratio);
+    if (d->state != IDLE)
+        advance_pick(d, frame);
+}
+
+static size_t drain_queue(es_detector d, es_onset *out, size_t max_out)
+{
+    size_t n = 0;
+    while (d->q_count > 0 && n < max_out) {
+        out[n++] = d->queue[d->q_head];
+        d->q_head = (d->q_head + 1) % QUEUE_LEN;
+        d->q_count--;
+    }
+    return n;
+}
+
+size_t es_detector_execute(es_detector d, const float *x, size_t n, int64_t frame0,
+                           es_onset *out, size_t max_out)
+{
+    if (d->seen == 0)
+        d->next_frame = frame0;
+    for (size_t i = 0; i < n; i++) {
+        float v = isfinite(x[i]) ? x[i] : 0.0f; /* a NaN must not poison the averages */
+        feed_sample(d, v);
+    }
+    return drain_queue(d, out, max_out);
+}
+
+size_t es_detector_flush(es_detector d, es_onset *out, size_t max_out)
+{
+    if (d->state != IDLE) {
+        /* Feed silence so the pick and snippet complete; samples past the
+         * end of the stream read as zeros. */
+        int64_t guard = ES_SNIPPET_LEN + d->pick_ahead_frames + d->pick_back_frames;
+        while (d->state != IDLE && guard-- > 0)
+            feed_sample(d, 0.0f);
+    }
+    return drain_queue(d, out, max_out);
+}
+
+int64_t es_detector_delay_frames(es_detector d)
+{
+    /* Worst case from onset to emission: the pick may land up to the
+     * look-back before the trigger, and the snippet must then complete. */
+    return d->pick_back_frames + d->pick_ahead_frames + (ES_SNIPPET_LEN - ES_SNIPPET_PRE);
+}
+
+void es_detector_destroy(es_detector *d)
+{
+    if (d == NULL || *d == NULL)
+        return;
+    free(*d);
+    *d = NULL;
+}

@@ -1,0 +1,228 @@
+/* The locate stage: GCC-PHAT refinement, TOA solve, uncertainty, geodesy
+ * (see include/earshot/localizer.h). */
+#include "earshot/localizer.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "earshot/atmosphere.h"
+#include "earshot/gccphat.h"
+#include "earshot/geodesy.h"
+#include "earshot/locate.h"
+#include "earshot/uncertainty.h"
+
+struct es_localizer_s {
+    es_localizer_config cfg;
+    es_gccphat gcc;
+    es_locate solver;
+    es_geodesy geo;
+};
+
+static void set_defaults(es_localizer_config *c)
+{
+    if (c->max_refine_s <= 0) c->max_refine_s = 0.02;
+    if (c->sigma_floor_s <= 0) c->sigma_floor_s = 50e-6;
+    if (c->min_peak <= 0) c->min_peak = 0.08;
+    if (c->search_max_range_m <= 0) c->search_max_range_m = 30000.0;
+    if (c->outlier_sigma <= 0) c->outlier_sigma = 6.0;
+}
+
+static int make_parts(es_localizer L, es_error *err)
+{
+    const es_localizer_config *c = &L->cfg;
+    es_gccphat_config gc = {
+        .window_len = ES_SNIPPET_LEN,
+        .sample_rate_hz = c->sample_rate_hz,
+        .f_lo_hz = c->band_lo_hz,
+        .f_hi_hz = c->band_hi_hz,
+        .phat_beta = 1.0,
+    };
+    L->gcc = es_gccphat_create(&gc, err);
+    if (L->gcc == NULL)
+        return ES_EINVAL;
+    es_locate_config lc = {
+        .n_sensors = c->n_sensors,
+        .source_u_m = 0.0,
+        .search_max_range_m = c->search_max_range_m,
+        .max_iterations = 50,
+        .cov_mode = ES_COV_INFLATE,
+        .outlier_sigma = c->outlier_sigma,
+        .min_sensors = ES_MIN_SENSORS_TO_LOCATE,
+    };
+    memcpy(lc.sensor_m, c->sensor_m, sizeof lc.sensor_m);
+    L->solver = es_locate_create(&lc, err);
+    if (L->solver == NULL)
+        return ES_EINVAL;
+    L->geo = es_geodesy_create(c->origin_lat_deg, c->origin_lon_deg, c->origin_alt_m, err);
+    return L->geo == NULL ? ES_EINVAL : ES_OK;
+}
+
+es_localizer es_localizer_create(const es_localizer_config *cfg, es_error *err)
+{
+    if (cfg == NULL || cfg->n_sensors < ES_MIN_SENSORS_TO_LOCATE ||
+        cfg->n_sensors > ES_MAX_SENSORS || !(cfg->sample_rate_hz > 0)) {
+        es_error_set(err, ES_EINVAL, "localizer: needs %d..%d sensors and a sample rate",
+                     ES_MIN_SENSORS_TO_LOCATE, ES_MAX_SENSORS);
+        return NULL;
+    }
+    es_localizer L = calloc(1, sizeof *L);
+    if (L == NULL) {
+        es_error_set(err, ES_ENOMEM, "localizer: out of memory");
+        return NULL;
+    }
+    L->cfg = *cfg;
+    set_defaults(&L->cfg);
+    if (make_parts(L, err) != ES_OK) {
+        es_localizer_destroy(&L);
+        return NULL;
+    }
+    return L;
+}
+
+/* The member with the clearest onset anchors the arrival-time differences. */
+static size_t pick_reference(const es_onset_group *g)
+{
+    size_t ref = 0;
+    for (size_t i = 1; i < g->n; i++)
+        if (g->onset[i]->snr_db > g->onset[ref]->snr_db)
+            ref = i;
+    return ref;
+}
+
+typedef struct {
+    es_locate_input in;
+    size_t member[ES_MAX_SENSORS];   /* group member of each measurement */
+    int refused[ES_MAX_SENSORS];     /* per member: GCC found no peak */
+    int64_t base_frame;
+} arrivals;
+
+/* Arrival of each member relative to the reference's onset, in seconds. */
+static void measure_arrivals(es_localizer L, const es_onset_group *g, arrivals *a)
+{
+    const es_localizer_config *c = &L->cfg;
+    size_t ref = pick_reference(g);
+    const es_onset *r = g->onset[ref];
+    double fs = c->sample_rate_hz;
+    a->base_frame = r->frame;
+    a->in.n = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const es_onset *o = g->onset[i];
+        double rel_frames = 0.0, sigma_s = c->sigma_floor_s;
+        a->refused[i] = 0;
+        if (i != ref) {
+            es_gccphat_result res;
+            int rc = es_gccphat_execute(L->gcc, r->snippet, o->snippet, c->max_refine_s * fs, &res);
+            if (rc != ES_OK || res.peak < c->min_peak) {
+                a->refused[i] = 1;
+                continue;
+            }
+            rel_frames = (double)(o->snippet_frame - r->snippet_frame) + res.lag_samples;
+            /* A weaker correlation peak means a less certain lag. */
+            sigma_s = c->sigma_floor_s / res.peak;
+        }
+        size_t k = a->in.n++;
+        a->in.sensor[k] = o->sensor;
+        a->in.arrival_s[k] = rel_frames / fs;
+        a->in.sigma_s[k] = sigma_s;
+        a->member[k] = i;
+    }
+}
+
+static void fill_position(es_localizer L, const es_fix *fix, es_event *ev)
+{
+    ev->e_m = fix->e_m;
+    ev->n_m = fix->n_m;
+    ev->u_m = fix->u_m;
+    double cov_en[2][2] = {{fix->cov[0][0], fix->cov[0][1]}, {fix->cov[1][0], fix->cov[1][1]}};
+    es_uncertainty u;
+    if (es_uncertainty_from_cov(cov_en, &u) == ES_OK) {
+        ev->cep50_m = u.cep50_m;
+        ev->semi_major_m = u.semi_major_m;
+        ev->semi_minor_m = u.semi_minor_m;
+        ev->orientation_deg = u.orientation_deg;
+    } else {
+        ev->cep50_m = ev->semi_major_m = ev->semi_minor_m = NAN;
+        ev->orientation_deg = 0.0;
+    }
+    if (es_geodesy_enu_to_geodetic(L->geo, fix->e_m, fix->n_m, fix->u_m, &ev->lat_deg,
+                                   &ev->lon_deg, &ev->alt_m) != ES_OK)
+        ev->lat_deg = ev->lon_deg = ev->alt_m = NAN;
+    es_range_bearing(fix->e_m, fix->n_m, &ev->range_m, &ev->bearing_deg);
+}
+
+static void fill_members(const es_onset_group *g, const arrivals *a, const es_fix *fix,
+                         double fs, es_event *ev)
+{
+    double sum_r2 = 0.0, sum_snr = 0.0;
+    ev->n_used = ev->n_rejected = 0;
+    ev->peak_dbfs = -200.0;
+    ev->last_arrival_frame = a->base_frame;
+    for (size_t k = 0; k < a->in.n; k++) {
+        const es_onset *o = g->onset[a->member[k]];
+        if (!fix->used[k]) {
+            ev->rejected[ev->n_rejected++] = (uint16_t)o->sensor;
+            continue;
+        }
+        ev->used[ev->n_used++] = (uint16_t)o->sensor;
+        sum_r2 += fix->residual_s[k] * fix->residual_s[k];
+        sum_snr += o->snr_db;
+        if (o->peak_dbfs > ev->peak_dbfs)
+            ev->peak_dbfs = o->peak_dbfs;
+        int64_t f = a->base_frame + (int64_t)ceil(a->in.arrival_s[k] * fs);
+        if (f > ev->last_arrival_frame)
+            ev->last_arrival_frame = f;
+    }
+    for (size_t i = 0; i < g->n; i++)
+        if (a->refused[i])
+            ev->rejected[ev->n_rejected++] = (uint16_t)g->onset[i]->sensor;
+    ev->residual_rms_s = ev->n_used ? sqrt(sum_r2 / (double)ev->n_used) : NAN;
+    ev->mean_snr_db = ev->n_used ? sum_snr / (double)ev->n_used : 0.0;
+}
+
+static void predict(es_localizer L, const es_fix *fix, const es_locate_input *in,
+                    int64_t base_frame, int64_t *predicted_frame)
+{
+    const es_localizer_config *c = &L->cfg;
+    double src[3] = {fix->e_m, fix->n_m, fix->u_m};
+    for (size_t s = 0; s < c->n_sensors; s++) {
+        double t_s = fix->t0_s + es_travel_time_s(src, c->sensor_m[s], in->c_mps, in->wind_en_mps);
+        predicted_frame[s] =
+            isfinite(t_s) ? base_frame + (int64_t)llround(t_s * c->sample_rate_hz) : INT64_MIN;
+    }
+}
+
+int es_localizer_execute(es_localizer L, const es_onset_group *g, const es_atmosphere_config *atm,
+                         es_event *ev, int64_t *predicted_frame)
+{
+    if (g == NULL || g->n < ES_MIN_SENSORS_TO_LOCATE)
+        return ES_EINVAL;
+    arrivals a;
+    measure_arrivals(L, g, &a);
+    if (a.in.n < ES_MIN_SENSORS_TO_LOCATE)
+        return ES_EINVAL;
+    a.in.c_mps = es_speed_of_sound_mps(atm->temperature_c);
+    es_wind_vector(atm->wind_speed_mps, atm->wind_from_deg, a.in.wind_en_mps);
+    es_fix fix;
+    int rc = es_locate_execute(L->solver, &a.in, &fix);
+    if (rc != ES_OK)
+        return rc;
+    double fs = L->cfg.sample_rate_hz;
+    ev->t_origin_s = (double)a.base_frame / fs + fix.t0_s;
+    fill_position(L, &fix, ev);
+    fill_members(g, &a, &fix, fs, ev);
+    if (predicted_frame != NULL)
+        predict(L, &fix, &a.in, a.base_frame, predicted_frame);
+    return ES_OK;
+}
+
+void es_localizer_destroy(es_localizer *L)
+{
+    if (L == NULL || *L == NULL)
+        return;
+    es_gccphat_destroy(&(*L)->gcc);
+    es_locate_destroy(&(*L)->solver);
+    es_geodesy_destroy(&(*L)->geo);
+    free(*L);
+    *L = NULL;
+}

@@ -1,0 +1,241 @@
+/* Source position and origin time from arrival times (see
+ * include/earshot/locate.h): argument checks, the robust pass and the
+ * result. The grid seeding is in locate_grid.c, the LM fit in locate_lm.c.
+ *
+ * Solutions farther than 2 x search_max_range_m from the array are refused
+ * (ES_ENOCONV): the fit ran off along an unconstrained direction (e.g. all
+ * arrivals equal on a line array). A geometry that leaves a direction
+ * undetermined (singular J^T W J) is refused the same way. */
+#include "earshot/locate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "locate_internal.h"
+
+#define LOC_MIN_SEARCH_RANGE_M 100.0
+#define LOC_MAX_SEARCH_RANGE_M 1.0e6
+#define LOC_MAX_ITERATIONS 10000
+#define LOC_RUNAWAY_FACTOR 2.0
+
+static int validate_sensors(const es_locate_config *cfg, es_error *err)
+{
+    if (cfg->n_sensors < ES_MIN_SENSORS_TO_LOCATE || cfg->n_sensors > ES_MAX_SENSORS)
+        return es_error_set(err, ES_EINVAL, "locate: n_sensors %zu outside [%d, %d]",
+                            cfg->n_sensors, ES_MIN_SENSORS_TO_LOCATE, ES_MAX_SENSORS);
+    for (size_t i = 0; i < cfg->n_sensors; i++)
+        for (int k = 0; k < 3; k++)
+            if (!isfinite(cfg->sensor_m[i][k]))
+                return es_error_set(err, ES_EINVAL,
+                                    "locate: sensor %zu position is not finite", i);
+    return ES_OK;
+}
+
+static int validate_config(const es_locate_config *cfg, es_error *err)
+{
+    if (cfg == NULL)
+        return es_error_set(err, ES_EINVAL, "locate: config is NULL");
+    if (validate_sensors(cfg, err) != ES_OK)
+        return ES_EINVAL;
+    if (!isfinite(cfg->source_u_m))
+        return es_error_set(err, ES_EINVAL, "locate: source_u_m is not finite");
+    if (!(cfg->search_max_range_m >= LOC_MIN_SEARCH_RANGE_M &&
+          cfg->search_max_range_m <= LOC_MAX_SEARCH_RANGE_M))
+        return es_error_set(err, ES_EINVAL, "locate: search_max_range_m %g outside [%g, %g]",
+                            cfg->search_max_range_m, LOC_MIN_SEARCH_RANGE_M,
+                            LOC_MAX_SEARCH_RANGE_M);
+    if (cfg->max_iterations < 1 || cfg->max_iterations > LOC_MAX_ITERATIONS)
+        return es_error_set(err, ES_EINVAL, "locate: max_iterations %d outside [1, %d]",
+                            cfg->max_iterations, LOC_MAX_ITERATIONS);
+    if (cfg->cov_mode != ES_COV_APRIORI && cfg->cov_mode != ES_COV_INFLATE)
+        return es_error_set(err, ES_EINVAL, "locate: unknown cov_mode %d", (int)cfg->cov_mode);
+    if (!(cfg->outlier_sigma >= 0.0) || !isfinite(cfg->outlier_sigma))
+        return es_error_set(err, ES_EINVAL, "locate: outlier_sigma %g is not >= 0",
+                            cfg->outlier_sigma);
+    if (cfg->min_sensors < ES_MIN_SENSORS_TO_LOCATE || cfg->min_sensors > cfg->n_sensors)
+        return es_error_set(err, ES_EINVAL, "locate: min_sensors %zu outside [%d, %zu]",
+                            cfg->min_sensors, ES_MIN_SENSORS_TO_LOCATE, cfg->n_sensors);
+    return ES_OK;
+}
+
+es_locate es_locate_create(const es_locate_config *cfg, es_error *err)
+{
+    if (validate_config(cfg, err) != ES_OK)
+        return NULL;
+    es_locate loc = calloc(1, sizeof *loc);
+    if (loc == NULL) {
+        es_error_set(err, ES_ENOMEM, "locate: out of memory");
+        return NULL;
+    }
+    loc->cfg = *cfg;
+    if (loc_grid_init(loc) != ES_OK) {
+        es_error_set(err, ES_ENOMEM, "locate: out of memory for the search grid");
+        es_locate_destroy(&loc);
+        return NULL;
+    }
+    return loc;
+}
+
+void es_locate_destroy(es_locate *locp)
+{
+    if (locp == NULL || *locp == NULL)
+        return;
+    loc_grid_free(*locp);
+    free(*locp);
+    *locp = NULL;
+}
+
+/* Checks the input and loads it into loc->prob; returns ES_EINVAL on bad
+ * input. Arrivals become relative to the earliest one. */
+static int load_problem(es_locate loc, const es_locate_input *in)
+{
+    loc_problem *pr = &loc->prob;
+    double w2 = in->wind_en_mps[0] * in->wind_en_mps[0] +
+                in->wind_en_mps[1] * in->wind_en_mps[1];
+    if (in->n < loc->cfg.min_sensors || in->n > ES_MAX_SENSORS ||
+        !(in->c_mps > 0.0) || !isfinite(in->c_mps) || !isfinite(w2) ||
+        !(w2 < in->c_mps * in->c_mps))
+        return ES_EINVAL;
+    double t_ref = INFINITY;
+    for (size_t i = 0; i < in->n; i++) {
+        if (in->sensor[i] >= loc->cfg.n_sensors || !isfinite(in->arrival_s[i]) ||
+            !(in->sigma_s[i] > 0.0) || !isfinite(in->sigma_s[i]))
+            return ES_EINVAL;
+        t_ref = fmin(t_ref, in->arrival_s[i]);
+    }
+    pr->n = in->n;
+    pr->wind_e = in->wind_en_mps[0];
+    pr->wind_n = in->wind_en_mps[1];
+    pr->a_coef = in->c_mps * in->c_mps - w2;
+    pr->src_u_m = loc->cfg.source_u_m;
+    pr->t_ref_s = t_ref;
+    for (size_t i = 0; i < in->n; i++) {
+        memcpy(pr->pos_m[i], loc->cfg.sensor_m[in->sensor[i]], sizeof pr->pos_m[i]);
+        pr->arr_s[i] = in->arrival_s[i] - t_ref;
+        pr->w[i] = 1.0 / (in->sigma_s[i] * in->sigma_s[i]);
+        pr->active[i] = 1;
+    }
+    return isfinite(pr->a_coef) ? ES_OK : ES_EINVAL;
+}
+
+/* Horizontal distance of a solution from the active sensors' centroid. */
+static double range_from_array(const loc_problem *pr, const double p[3])
+{
+    double ce = 0.0, cn = 0.0;
+    size_t k = 0;
+    for (size_t i = 0; i < pr->n; i++) {
+        if (pr->active[i]) {
+            ce += pr->pos_m[i][0];
+            cn += pr->pos_m[i][1];
+            k++;
+        }
+    }
+    return hypot(p[0] - ce / (double)k, p[1] - cn / (double)k);
+}
+
+/* Grid seeds, LM from each, keep the acceptable fit with the lowest chi^2. */
+static int fit_active(es_locate loc, loc_fit *best)
+{
+    loc_seed seeds[LOC_MAX_SEEDS];
+    size_t n_seeds = loc_grid_seeds(loc, seeds);
+    double max_range = LOC_RUNAWAY_FACTOR * loc->cfg.search_max_range_m;
+    int found = 0;
+    for (size_t s = 0; s < n_seeds; s++) {
+        loc_fit fit;
+        loc_lm_solve(&loc->prob, &seeds[s], loc->cfg.max_iterations, &fit);
+        if (!fit.ok || !(range_from_array(&loc->prob, fit.p) <= max_range))
+            continue;
+        if (!found || fit.chi2 < best->chi2)
+            *best = fit;
+        found = 1;
+    }
+    return found ? ES_OK : ES_ENOCONV;
+}
+
+/* Measured minus modelled arrival, for every measurement. */
+static void residuals(const loc_problem *pr, const double p[3], double res_s[])
+{
+    for (size_t i = 0; i < pr->n; i++)
+        res_s[i] = pr->arr_s[i] - p[2] - loc_travel(pr, i, p[0], p[1], NULL, NULL);
+}
+
+/* The active measurement with the largest |residual| / sigma, or -1 if it
+ * is within the threshold. */
+static long worst_outlier(const loc_problem *pr, const double res_s[], double threshold)
+{
+    long worst = -1;
+    double worst_z = threshold;
+    for (size_t i = 0; i < pr->n; i++) {
+        double z = fabs(res_s[i]) * sqrt(pr->w[i]);
+        if (pr->active[i] && z > worst_z) {
+            worst_z = z;
+            worst = (long)i;
+        }
+    }
+    return worst;
+}
+
+static size_t count_active(const loc_problem *pr)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < pr->n; i++)
+        k += pr->active[i] ? 1 : 0;
+    return k;
+}
+
+static void fill_fix(const es_locate loc, const loc_fit *fit, es_fix *out)
+{
+    const loc_problem *pr = &loc->prob;
+    memset(out, 0, sizeof *out);
+    out->e_m = fit->p[0];
+    out->n_m = fit->p[1];
+    out->u_m = pr->src_u_m;
+    out->t0_s = pr->t_ref_s + fit->p[2];
+    out->chi2 = fit->chi2;
+    out->n_used = count_active(pr);
+    out->dof = (int)out->n_used - 3;
+    out->iterations = fit->iterations;
+    double inflate = 1.0;
+    if (loc->cfg.cov_mode == ES_COV_INFLATE && out->dof > 0)
+        inflate = fmax(1.0, fit->chi2 / out->dof);
+    memcpy(out->cov, fit->cov, sizeof out->cov);
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++)
+            out->cov[r][c] *= inflate;
+    for (size_t i = 0; i < pr->n; i++)
+        out->used[i] = pr->active[i];
+    residuals(pr, fit->p, out->residual_s);
+}
+
+int es_locate_execute(es_locate loc, const es_locate_input *in, es_fix *out)
+{
+    if (loc == NULL || in == NULL || out == NULL)
+        return ES_EINVAL;
+    if (load_problem(loc, in) != ES_OK)
+        return ES_EINVAL;
+    loc_fit fit;
+    double res_s[ES_MAX_SENSORS];
+    int rc = fit_active(loc, &fit);
+    if (rc != ES_OK)
+        return rc;
+    /* Robust pass: drop the worst measurement while it is beyond the
+     * threshold and more than min_sensors remain. Should a refit fail (the
+     * remaining geometry is degenerate), keep the previous fit. */
+    while (loc->cfg.outlier_sigma > 0.0 &&
+           count_active(&loc->prob) > loc->cfg.min_sensors) {
+        residuals(&loc->prob, fit.p, res_s);
+        long worst = worst_outlier(&loc->prob, res_s, loc->cfg.outlier_sigma);
+        if (worst < 0)
+            break;
+        loc->prob.active[worst] = 0;
+        loc_fit refit;
+        if (fit_active(loc, &refit) != ES_OK) {
+            loc->prob.active[worst] = 1;
+            break;
+        }
+        fit = refit;
+    }
+    fill_fix(loc, &fit, out);
+    return ES_OK;
+}

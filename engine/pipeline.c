@@ -1,0 +1,293 @@
+/* The inline analysis pipeline (see include/earshot/pipeline.h). */
+#include "earshot/pipeline.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "earshot/associator.h"
+#include "earshot/atmosphere.h"
+#include "earshot/classify.h"
+#include "earshot/condition.h"
+#include "earshot/detector.h"
+#include "earshot/health.h"
+#include "earshot/localizer.h"
+
+#define MAX_OUTPUTS 64
+#define ONSETS_PER_CALL 4
+/* Onsets within this of a located wavefront's predicted arrival belong to
+ * it (echoes, late picks), not to a new event. */
+#define ABSORB_TOLERANCE_S 0.05
+
+struct es_pipeline_s {
+    es_site_config site;
+    int channels;
+    size_t max_block_frames;
+    es_atmosphere_config atm;
+
+    es_health health[ES_MAX_SENSORS];
+    es_condition cond[ES_MAX_SENSORS];
+    es_detector det[ES_MAX_SENSORS];
+    es_associator assoc;
+    es_localizer loc;
+    es_classifier cls;
+    int64_t detector_delay_frames;
+
+    float *conditioned;              /* one sensor's block */
+    float *clean;                    /* the block with non-finite samples zeroed */
+    es_onset onsets[ONSETS_PER_CALL];
+    es_pipeline_output out[MAX_OUTPUTS];
+    size_t n_out;
+    uint64_t next_id;
+    es_pipeline_stats stats;
+};
+
+static double camp_radius_m(const es_site_config *s)
+{
+    double r = 0.0;
+    for (size_t i = 0; i < s->n_sensors; i++)
+        r = fmax(r, hypot(s->sensors[i].e_m, s->sensors[i].n_m));
+    return r;
+}
+
+static void sensor_positions(const es_site_config *s, double (*pos)[3])
+{
+    for (size_t i = 0; i < s->n_sensors; i++) {
+        pos[i][0] = s->sensors[i].e_m;
+        pos[i][1] = s->sensors[i].n_m;
+        pos[i][2] = s->sensors[i].u_m;
+    }
+}
+
+static int make_sensor_stages(es_pipeline p, size_t i, es_error *err)
+{
+    const es_site_config *s = &p->site;
+    double fs = (double)s->sample_rate_hz;
+    es_health_config hc = {.sample_rate_hz = fs, .clip_level = 0.999,
+                           .dead_level_dbfs = -120.0, .stuck_range = 1e-6};
+    es_condition_config cc = {.sample_rate_hz = fs, .band_lo_hz = s->detection.band_lo_hz,
+                              .band_hi_hz = s->detection.band_hi_hz, .order = 4};
+    es_detector_config dc = {.sensor = (uint32_t)i, .sample_rate_hz = fs,
+                             .trigger_db = s->detection.trigger_db};
+    p->health[i] = es_health_create(&hc, err);
+    p->cond[i] = p->health[i] ? es_condition_create(&cc, err) : NULL;
+    p->det[i] = p->cond[i] ? es_detector_create(&dc, err) : NULL;
+    return p->det[i] ? ES_OK : ES_EINVAL;
+}
+
+static int make_event_stages(es_pipeline p, es_error *err)
+{
+    const es_site_config *s = &p->site;
+    double fs = (double)s->sample_rate_hz;
+    /* The slowest wavefront plausible: air much colder than configured,
+     * against the wind. */
+    double c_min = es_speed_of_sound_mps(s->atmosphere.temperature_c - 25.0) -
+                   s->atmosphere.wind_speed_mps - 5.0;
+    es_associator_config ac = {.n_sensors = s->n_sensors, .sample_rate_hz = fs,
+                               .c_min_mps = fmax(c_min, 250.0), .margin_s = 0.03};
+    sensor_positions(s, ac.sensor_m);
+    p->assoc = es_associator_create(&ac, err);
+    if (p->assoc == NULL)
+        return ES_EINVAL;
+
+    es_localizer_config lc = {.n_sensors = s->n_sensors, .sample_rate_hz = fs,
+                              .origin_lat_deg = s->origin_lat_deg,
+                              .origin_lon_deg = s->origin_lon_deg,
+                              .origin_alt_m = s->origin_alt_m,
+                              .band_lo_hz = s->detection.band_lo_hz,
+                              .band_hi_hz = s->detection.band_hi_hz};
+    sensor_positions(s, lc.sensor_m);
+    p->loc = es_localizer_create(&lc, err);
+    if (p->loc == NULL)
+        return ES_EINVAL;
+
+    es_classifier_config kc = {.n_sensors = s->n_sensors, .camp_radius_m = camp_radius_m(s),
+                               .launch_min_range_m = s->detection.launch_min_range_m,
+                               .full_scale_db_spl = s->detection.full_scale_db_spl};
+    sensor_positions(s, kc.sensor_m);
+    p->cls = es_classifier_create(&kc, err);
+    return p->cls ? ES_OK : ES_EINVAL;
+}
+
+static int check_config(const es_pipeline_config *cfg, es_error *err)
+{
+    if (cfg == NULL || cfg->site == NULL)
+        return es_error_set(err, ES_EINVAL, "pipeline: no site config");
+    if (cfg->channels < 1 || cfg->max_block_frames < 1 || cfg->max_block_frames > (1u << 20))
+        return es_error_set(err, ES_EINVAL, "pipeline: bad channel count or block size");
+    const es_site_config *s = cfg->site;
+    if (s->n_sensors < ES_MIN_SENSORS_TO_LOCATE || s->n_sensors > ES_MAX_SENSORS)
+        return es_error_set(err, ES_EINVAL, "pipeline: %zu sensors", s->n_sensors);
+    for (size_t i = 0; i < s->n_sensors; i++)
+        if (s->sensors[i].channel < 0 || s->sensors[i].channel >= cfg->channels)
+            return es_error_set(err, ES_EINVAL, "pipeline: sensor %s channel %d not in stream",
+                                s->sensors[i].id, s->sensors[i].channel);
+    return ES_OK;
+}
+
+es_pipeline es_pipeline_create(const es_pipeline_config *cfg, es_error *err)
+{
+    if (check_config(cfg, err) != ES_OK)
+        return NULL;
+    es_pipeline p = calloc(1, sizeof *p);
+    if (p == NULL) {
+        es_error_set(err, ES_ENOMEM, "pipeline: out of memory");
+        return NULL;
+    }
+    p->site = *cfg->site;
+    p->channels = cfg->channels;
+    p->max_block_frames = cfg->max_block_frames;
+    p->atm = cfg->site->atmosphere;
+    p->next_id = 1;
+    p->conditioned = calloc(cfg->max_block_frames, sizeof *p->conditioned);
+    p->clean = calloc(cfg->max_block_frames * (size_t)cfg->channels, sizeof *p->clean);
+    int rc = p->conditioned && p->clean ? ES_OK : es_error_set(err, ES_ENOMEM, "pipeline: out of memory");
+    for (size_t i = 0; rc == ES_OK && i < p->site.n_sensors; i++)
+        rc = make_sensor_stages(p, i, err);
+    if (rc == ES_OK)
+        rc = make_event_stages(p, err);
+    if (rc != ES_OK) {
+        es_pipeline_destroy(&p);
+        return NULL;
+    }
+    p->detector_delay_frames = es_detector_delay_frames(p->det[0]);
+    return p;
+}
+
+static void push_onsets(es_pipeline p, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        p->stats.onsets++;
+        (void)es_associator_push(p->assoc, &p->onsets[k]); /* counted inside */
+    }
+}
+
+static void analyse_sensors(es_pipeline p, const float *x, size_t frames)
+{
+    int64_t frame0 = p->stats.frames;
+    for (size_t i = 0; i < p->site.n_sensors; i++) {
+        const float *in = x + p->site.sensors[i].channel;
+        es_health_execute(p->health[i], in, (size_t)p->channels, frames);
+        es_condition_execute(p->cond[i], in, (size_t)p->channels, p->conditioned, frames);
+        size_t n = es_detector_execute(p->det[i], p->conditioned, frames, frame0, p->onsets,
+                                       ONSETS_PER_CALL);
+        push_onsets(p, n);
+    }
+}
+
+static void locate_group(es_pipeline p, const es_onset_group *g)
+{
+    p->stats.groups++;
+    es_pipeline_output *o = &p->out[p->n_out];
+    memset(o, 0, sizeof *o);
+    int64_t predicted[ES_MAX_SENSORS];
+    if (g->n < ES_MIN_SENSORS_TO_LOCATE ||
+        es_localizer_execute(p->loc, g, &p->atm, &o->event, predicted) != ES_OK) {
+        p->stats.unlocated++;
+        return;
+    }
+    es_classifier_execute(p->cls, g, &o->event);
+    /* The members are consumed already; expect the rest of the wavefront. */
+    for (size_t k = 0; k < g->n; k++)
+        predicted[g->onset[k]->sensor] = INT64_MIN;
+    int64_t tol = (int64_t)(ABSORB_TOLERANCE_S * p->site.sample_rate_hz);
+    es_associator_expect(p->assoc, predicted, p->site.n_sensors, tol);
+    o->event.id = p->next_id++;
+    o->event.revision = 0;
+    o->is_alert = o->event.kind == ES_KIND_LAUNCH;
+    p->stats.events++;
+    p->stats.alerts += (uint64_t)o->is_alert;
+    p->n_out++;
+}
+
+static void associate(es_pipeline p)
+{
+    int64_t complete = p->stats.frames - p->detector_delay_frames;
+    es_onset_group g;
+    while (p->n_out < MAX_OUTPUTS && es_associator_poll(p->assoc, complete, &g) == 1)
+        locate_group(p, &g);
+}
+
+/* A NaN or infinity (a corrupt float file, a broken driver) would poison
+ * the filters' state for good: such samples become silence, counted. */
+static const float *sanitise(es_pipeline p, const float *x, size_t frames)
+{
+    size_t n = frames * (size_t)p->channels;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(x[i])) {
+            p->clean[i] = x[i];
+        } else {
+            p->clean[i] = 0.0f;
+            p->stats.bad_samples++;
+        }
+    }
+    return p->clean;
+}
+
+int es_pipeline_execute(es_pipeline p, const float *interleaved, size_t frames)
+{
+    if (frames > p->max_block_frames || (frames > 0 && interleaved == NULL))
+        return ES_EINVAL;
+    p->n_out = 0;
+    analyse_sensors(p, sanitise(p, interleaved, frames), frames);
+    p->stats.frames += (int64_t)frames;
+    associate(p);
+    return (int)p->n_out;
+}
+
+int es_pipeline_finish(es_pipeline p)
+{
+    p->n_out = 0;
+    for (size_t i = 0; i < p->site.n_sensors; i++)
+        push_onsets(p, es_detector_flush(p->det[i], p->onsets, ONSETS_PER_CALL));
+    es_associator_drain(p->assoc);
+    associate(p);
+    return (int)p->n_out;
+}
+
+const es_pipeline_output *es_pipeline_output_at(es_pipeline p, size_t i)
+{
+    return i < p->n_out ? &p->out[i] : NULL;
+}
+
+void es_pipeline_health(es_pipeline p, es_heartbeat *hb)
+{
+    hb->n_sensors = p->site.n_sensors;
+    for (size_t i = 0; i < p->site.n_sensors; i++) {
+        memcpy(hb->sensors[i].id, p->site.sensors[i].id, sizeof hb->sensors[i].id);
+        es_health_snapshot_take(p->health[i], &hb->sensors[i].health);
+    }
+    hb->atmosphere = p->atm;
+    hb->stream_time_s = (double)p->stats.frames / (double)p->site.sample_rate_hz;
+}
+
+void es_pipeline_set_atmosphere(es_pipeline p, const es_atmosphere_config *atm)
+{
+    p->atm = *atm;
+}
+
+void es_pipeline_stats_get(es_pipeline p, es_pipeline_stats *out)
+{
+    *out = p->stats;
+    out->onsets_dropped = es_associator_dropped(p->assoc);
+    out->onsets_absorbed = es_associator_absorbed(p->assoc);
+}
+
+void es_pipeline_destroy(es_pipeline *pp)
+{
+    if (pp == NULL || *pp == NULL)
+        return;
+    es_pipeline p = *pp;
+    for (size_t i = 0; i < ES_MAX_SENSORS; i++) {
+        es_health_destroy(&p->health[i]);
+        es_condition_destroy(&p->cond[i]);
+        es_detector_destroy(&p->det[i]);
+    }
+    es_associator_destroy(&p->assoc);
+    es_localizer_destroy(&p->loc);
+    es_classifier_destroy(&p->cls);
+    free(p->conditioned);
+    free(p->clean);
+    free(p);
+    *pp = NULL;
+}

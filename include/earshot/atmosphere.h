@@ -1,0 +1,30 @@
+/* Earshot: the propagation model the engine solves with.
+ *
+ * Sound travels at c(T) in a medium that moves with the wind; a wavefront
+ * from S reaches R after the time t that satisfies |R - S - w t| = c t
+ * (horizontal wind w, still-air speed c). Pure functions, no state. */
+#ifndef EARSHOT_ATMOSPHERE_H
+#define EARSHOT_ATMOSPHERE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Speed of sound in dry air at temperature_c, m/s: 331.3 sqrt(1 + T/273.15). */
+double es_speed_of_sound_mps(double temperature_c);
+
+/* Wind vector (east, north components, m/s) of a wind of speed_mps blowing
+ * FROM from_deg (clockwise from true north): from 0 deg the air moves south. */
+void es_wind_vector(double speed_mps, double from_deg, double wind_en_mps[2]);
+
+/* Travel time in seconds from src to rcv (east, north, up metres) in air of
+ * still-air speed c_mps moving with horizontal wind wind_en_mps. Requires
+ * |wind| < c. Closed form: the positive root of
+ * (c^2 - |w|^2) t^2 + 2 (d.w) t - |d|^2 = 0 with d = rcv - src. */
+double es_travel_time_s(const double src_m[3], const double rcv_m[3],
+                        double c_mps, const double wind_en_mps[2]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

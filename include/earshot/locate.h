@@ -1,0 +1,77 @@
+/* Earshot: source position from arrival times (time of arrival, TOA).
+ *
+ * Weighted least squares on the arrival times themselves, with the origin
+ * time t0 as an unknown:  arrival_i = t0 + T(source, sensor_i) + noise_i,
+ * where T is es_travel_time_s (speed of sound and wind included). The source
+ * is solved on the horizontal plane at a fixed height (sensors that are
+ * nearly coplanar cannot tell up from down); unknowns are east, north, t0.
+ *
+ * A coarse polar grid search seeds a Levenberg-Marquardt refinement, so no
+ * starting point is needed. The covariance is (J^T W J)^-1 with W = 1/sigma^2,
+ * optionally inflated by chi^2/dof when the fit is worse than the sigmas say.
+ * A robust pass drops the worst measurement while its normalised residual is
+ * above a threshold and enough sensors remain. */
+#ifndef EARSHOT_LOCATE_H
+#define EARSHOT_LOCATE_H
+
+#include <stddef.h>
+
+#include "earshot/config.h"
+#include "earshot/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct es_locate_s *es_locate;
+
+typedef enum {
+    ES_COV_APRIORI = 0,   /* (J^T W J)^-1 from the given sigmas only */
+    ES_COV_INFLATE = 1    /* ... times max(1, chi^2/dof) */
+} es_cov_mode;
+
+typedef struct {
+    size_t n_sensors;
+    double sensor_m[ES_MAX_SENSORS][3];  /* east, north, up */
+    double source_u_m;          /* fixed source height, default 0 */
+    double search_max_range_m;  /* extent of the seeding grid, e.g. 30000 */
+    int max_iterations;         /* Levenberg-Marquardt, e.g. 50 */
+    es_cov_mode cov_mode;
+    double outlier_sigma;       /* robust pass threshold; 0 disables it */
+    size_t min_sensors;         /* at least ES_MIN_SENSORS_TO_LOCATE */
+} es_locate_config;
+
+typedef struct {
+    size_t n;                            /* number of measurements */
+    unsigned sensor[ES_MAX_SENSORS];     /* index into the config's sensors */
+    double arrival_s[ES_MAX_SENSORS];    /* on any common time base */
+    double sigma_s[ES_MAX_SENSORS];      /* 1-sigma of each arrival, > 0 */
+    double c_mps;                        /* still-air speed of sound */
+    double wind_en_mps[2];               /* horizontal wind vector */
+} es_locate_input;
+
+typedef struct {
+    double e_m, n_m, u_m;      /* u_m is the fixed source height */
+    double t0_s;               /* origin time on the input's time base */
+    double cov[3][3];          /* covariance of (e_m, n_m, t0_s) */
+    double chi2;               /* weighted sum of squared residuals (used) */
+    int dof;                   /* used measurements minus 3 */
+    size_t n_used;
+    int used[ES_MAX_SENSORS];  /* per input measurement: 1 used, 0 rejected */
+    double residual_s[ES_MAX_SENSORS]; /* measured minus modelled arrival */
+    int iterations;
+} es_fix;
+
+es_locate es_locate_create(const es_locate_config *cfg, es_error *err);
+
+/* Returns ES_OK with *out filled, ES_EINVAL for bad input (too few
+ * measurements, sigma <= 0, unknown sensor index), or ES_ENOCONV if no
+ * acceptable fit was found. */
+int es_locate_execute(es_locate loc, const es_locate_input *in, es_fix *out);
+
+void es_locate_destroy(es_locate *loc);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

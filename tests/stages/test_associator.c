@@ -1,0 +1,125 @@
+/* Association on onsets placed at arrival times computed here from a
+ * source position (straight paths, 340 m/s): the group must hold exactly
+ * the wavefront's onsets, whatever order they come in. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "earshot/associator.h"
+
+#define N 8
+#define FS 48000.0
+#define C_MPS 340.0
+
+static double sensor_m[N][3];
+
+static es_associator make(void)
+{
+    es_associator_config cfg = {.n_sensors = N, .sample_rate_hz = FS, .c_min_mps = 320.0,
+                                .margin_s = 0.02};
+    for (int i = 0; i < N; i++) {
+        double a = 2.0 * M_PI * i / N;
+        sensor_m[i][0] = cfg.sensor_m[i][0] = 300.0 * sin(a);
+        sensor_m[i][1] = cfg.sensor_m[i][1] = 300.0 * cos(a);
+        sensor_m[i][2] = cfg.sensor_m[i][2] = 1.5;
+    }
+    return es_associator_create(&cfg, NULL);
+}
+
+static int64_t arrival_frame(const double src[2], int s, double t0_s)
+{
+    double d = hypot(src[0] - sensor_m[s][0], src[1] - sensor_m[s][1]);
+    return (int64_t)llround((t0_s + d / C_MPS) * FS);
+}
+
+static es_onset onset_at(int s, int64_t frame)
+{
+    es_onset o;
+    memset(&o, 0, sizeof o);
+    o.sensor = (uint32_t)s;
+    o.frame = frame;
+    o.snr_db = 20.0f;
+    return o;
+}
+
+static void test_one_wavefront_any_order(void)
+{
+    es_associator a = make();
+    double src[2] = {2500.0, -1800.0};
+    int order[N] = {5, 2, 7, 0, 3, 6, 1, 4};
+    int64_t last = 0;
+    for (int k = 0; k < N; k++) {
+        es_onset o = onset_at(order[k], arrival_frame(src, order[k], 10.0));
+        CHECK(es_associator_push(a, &o) == ES_OK, "push");
+        last = o.frame > last ? o.frame : last;
+    }
+    /* A stray onset on sensor 0 two seconds later belongs to nothing. */
+    es_onset stray = onset_at(0, last + (int64_t)(2.0 * FS));
+    es_associator_push(a, &stray);
+    es_onset_group g;
+    CHECK(es_associator_poll(a, last + 1, &g) == 1, "all sensors heard: group ready");
+    CHECK(g.n == N, "group of %zu, want %d", g.n, N);
+    int seen[N] = {0};
+    for (size_t k = 0; k < g.n; k++) {
+        int s = (int)g.onset[k]->sensor;
+        CHECK(g.onset[k]->frame == arrival_frame(src, s, 10.0), "member %d frame", s);
+        seen[s]++;
+    }
+    for (int s = 0; s < N; s++)
+        CHECK(seen[s] == 1, "sensor %d appears %d times", s, seen[s]);
+    CHECK(es_associator_poll(a, last + 1, &g) == 0, "stray waits for its gate");
+    CHECK(es_associator_poll(a, last + (int64_t)(4.0 * FS), &g) == 1, "stray released late");
+    CHECK(g.n == 1, "stray alone (%zu)", g.n);
+    es_associator_destroy(&a);
+    CHECK(a == NULL, "destroy clears the pointer");
+}
+
+static void test_gate_and_inconsistent_onset(void)
+{
+    es_associator a = make();
+    double src[2] = {-6000.0, 500.0};
+    int64_t first = INT64_MAX;
+    for (int s = 1; s < N; s++) { /* sensor 0 is dead */
+        es_onset o = onset_at(s, arrival_frame(src, s, 3.0));
+        es_associator_push(a, &o);
+        first = o.frame < first ? o.frame : first;
+    }
+    /* Sensor 0 fires 1.5 s after the wavefront's first arrival: farther
+     * than any sensor of a 600 m ring can be behind. */
+    es_onset late = onset_at(0, first + (int64_t)(1.5 * FS));
+    es_associator_push(a, &late);
+    es_onset_group g;
+    /* Sensor 0 has no onset inside the gate: wait for the gate to close
+     * (600 m / 320 m/s + 20 ms ~ 1.9 s). */
+    CHECK(es_associator_poll(a, first + (int64_t)(1.0 * FS), &g) == 0, "gate still open");
+    CHECK(es_associator_poll(a, first + (int64_t)(2.5 * FS), &g) == 1, "gate closed");
+    CHECK(g.n == N - 1, "the late onset is left out (%zu members)", g.n);
+    for (size_t k = 0; k < g.n; k++)
+        CHECK(g.onset[k]->sensor != 0, "sensor 0 not a member");
+    es_associator_destroy(&a);
+}
+
+static void test_expected_arrivals_absorbed(void)
+{
+    es_associator a = make();
+    int64_t predicted[N];
+    for (int s = 0; s < N; s++)
+        predicted[s] = s == 2 ? 480000 : INT64_MIN;
+    es_associator_expect(a, predicted, N, 2400);
+    es_onset echo = onset_at(2, 480000 + 1000);
+    CHECK(es_associator_push(a, &echo) == 1, "an onset at a predicted arrival is absorbed");
+    es_onset other = onset_at(2, 480000 + 5000);
+    CHECK(es_associator_push(a, &other) == ES_OK, "one outside the tolerance is kept");
+    CHECK(es_associator_absorbed(a) == 1, "absorbed count");
+    es_associator_destroy(&a);
+}
+
+int main(void)
+{
+    test_one_wavefront_any_order();
+    test_gate_and_inconsistent_onset();
+    test_expected_arrivals_absorbed();
+    es_associator_config bad = {.n_sensors = 0};
+    CHECK(es_associator_create(&bad, NULL) == NULL, "zero sensors refused");
+    return check_report("test_associator");
+}

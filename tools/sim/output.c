@@ -1,0 +1,173 @@
+/* Writing the recording, the site config and the truth. JSON objects keep
+ * their insertion order and numbers are printed with 15 significant digits,
+ * so the files are byte-identical from run to run. */
+#include "output.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <sndfile.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "air.h"
+#include "geo.h"
+#include "source.h"
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
+static int sf_format(sim_format f)
+{
+    switch (f) {
+    case SIM_FMT_PCM16: return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+    case SIM_FMT_FLOAT: return SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+    default: return SF_FORMAT_WAV | SF_FORMAT_PCM_24;
+    }
+}
+
+int sim_write_audio(const sim_render *r, const char *path, es_error *err)
+{
+    size_t nch = r->sc->n_sensors;
+    SF_INFO info = {0};
+    info.samplerate = r->sc->sample_rate;
+    info.channels = (int)nch;
+    info.format = sf_format(r->sc->format);
+    SNDFILE *f = sf_open(path, SFM_WRITE, &info);
+    if (f == NULL)
+        return es_error_set(err, ES_EIO, "%s: cannot write: %s", path, sf_strerror(NULL));
+    sf_command(f, SFC_SET_CLIPPING, NULL, SF_TRUE);
+    const size_t block = 4096;
+    double *buf = malloc(block * nch * sizeof *buf);
+    int st = buf == NULL ? es_error_set(err, ES_ENOMEM, "%s: out of memory", path) : ES_OK;
+    for (size_t i0 = 0; st == ES_OK && i0 < r->n_frames; i0 += block) {
+        size_t n = i0 + block < r->n_frames ? block : r->n_frames - i0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < nch; k++)
+                buf[i * nch + k] = r->chan[k][i0 + i];
+        if (sf_writef_double(f, buf, (sf_count_t)n) != (sf_count_t)n)
+            st = es_error_set(err, ES_EIO, "%s: write failed: %s", path, sf_strerror(f));
+    }
+    free(buf);
+    if (sf_close(f) != 0 && st == ES_OK)
+        st = es_error_set(err, ES_EIO, "%s: close failed", path);
+    return st;
+}
+
+static int dump(json_t *root, const char *path, es_error *err)
+{
+    if (root == NULL)
+        return es_error_set(err, ES_ENOMEM, "%s: out of memory", path);
+    int rc = json_dump_file(root, path, JSON_FLAGS);
+    json_decref(root);
+    if (rc != 0)
+        return es_error_set(err, ES_EIO, "%s: cannot write: %s", path, strerror(errno));
+    return ES_OK;
+}
+
+static json_t *origin_json(const sim_scenario *sc)
+{
+    return json_pack("{s:f, s:f, s:f}", "lat", sc->lat_deg, "lon", sc->lon_deg, "alt_m", sc->alt_m);
+}
+
+int sim_write_site(const sim_scenario *sc, const char *endpoint, const char *path, es_error *err)
+{
+    json_t *sensors = json_array();
+    for (size_t k = 0; sensors != NULL && k < sc->n_sensors; k++) {
+        const sim_sensor *s = &sc->sensors[k];
+        json_array_append_new(sensors, json_pack("{s:s, s:I, s:f, s:f, s:f}", "id", s->id,
+                                                 "channel", (json_int_t)k, "e_m", s->config_m[0],
+                                                 "n_m", s->config_m[1], "u_m", s->config_m[2]));
+    }
+    json_t *root = json_pack(
+        "{s:{s:s, s:o}, s:{s:i, s:s}, s:o, s:{s:f, s:f, s:f}, s:{s:s}, s:{s:f}}",
+        "site", "name", sc->site_name, "origin", origin_json(sc),
+        "audio", "sample_rate", sc->sample_rate, "device", "default",
+        "sensors", sensors,
+        "atmosphere", "temperature_c", sc->cfg_temperature_c, "wind_speed_mps",
+        sc->cfg_wind_speed_mps, "wind_from_deg", sc->cfg_wind_from_deg,
+        "publish", "endpoint", endpoint,
+        "detection", "full_scale_db_spl", sc->full_scale_db);
+    return dump(root, path, err);
+}
+
+static json_t *atmosphere_json(const sim_render *r)
+{
+    const sim_air *a = &r->sc->air;
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:b, s:f, s:[f, f]}", "temperature_c",
+                     a->temperature_c, "humidity_pct", a->humidity_pct, "pressure_kpa",
+                     a->pressure_kpa, "wind_speed_mps", a->wind_speed_mps, "wind_from_deg",
+                     a->wind_from_deg, "absorption", a->absorption, "speed_of_sound_mps",
+                     r->c_mps, "wind_en_mps", r->w_en[0], r->w_en[1]);
+}
+
+static json_t *sensors_json(const sim_scenario *sc)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; a != NULL && k < sc->n_sensors; k++) {
+        const sim_sensor *s = &sc->sensors[k];
+        json_array_append_new(
+            a, json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "id", s->id, "channel",
+                         (json_int_t)k, "e_m", s->pos_m[0], "n_m", s->pos_m[1], "u_m", s->pos_m[2],
+                         "config_e_m", s->config_m[0], "config_n_m", s->config_m[1],
+                         "config_u_m", s->config_m[2], "gain_db", s->gain_db));
+    }
+    return a;
+}
+
+static double to_dbfs(const sim_render *r, size_t k, double peak_pa)
+{
+    double fs_pa = 20e-6 * pow(10.0, r->sc->full_scale_db / 20.0);
+    double v = peak_pa * pow(10.0, r->sc->sensors[k].gain_db / 20.0) / fs_pa;
+    return v > 0.0 ? 20.0 * log10(v) : -400.0;
+}
+
+static json_t *arrivals_json(sim_render *r, size_t e)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; a != NULL && k < r->sc->n_sensors; k++) {
+        const sim_arrival *v = sim_render_arrival(r, e, k);
+        json_array_append_new(
+            a, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:b}", "sensor", r->sc->sensors[k].id,
+                         "t_s", v->t_s, "sample", v->t_s * r->fs, "distance_m", v->distance_m,
+                         "peak_dbfs", to_dbfs(r, k, v->peak_pa), "peak_t_s", v->peak_t_s,
+                         "clipped", v->clipped));
+    }
+    return a;
+}
+
+static json_t *source_json(sim_render *r, size_t e)
+{
+    const sim_scenario *sc = r->sc;
+    const sim_event *ev = &sc->events[e];
+    double lat, lon, h, range, bearing;
+    sim_enu_to_geodetic(sc->lat_deg, sc->lon_deg, sc->alt_m, ev->pos_m, &lat, &lon, &h);
+    sim_range_bearing(ev->pos_m[0], ev->pos_m[1], &range, &bearing);
+    return json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:o}",
+                     "index", (json_int_t)e, "type", sim_type_name(ev->type), "kind",
+                     sim_type_kind(ev->type), "class", sim_type_class(ev->type), "e_m",
+                     ev->pos_m[0], "n_m", ev->pos_m[1], "u_m", ev->pos_m[2], "lat", lat, "lon",
+                     lon, "range_m", range, "bearing_deg", bearing, "t_origin_s", ev->t_s,
+                     "level_db_spl_at_1m", ev->level_db, "arrivals", arrivals_json(r, e));
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s != NULL ? s + 1 : path;
+}
+
+int sim_write_truth(sim_render *r, const char *audio_name, const char *path, es_error *err)
+{
+    const sim_scenario *sc = r->sc;
+    json_t *sources = json_array();
+    for (size_t e = 0; sources != NULL && e < sc->n_events; e++)
+        json_array_append_new(sources, source_json(r, e));
+    json_t *root = json_pack(
+        "{s:s, s:s, s:I, s:i, s:f, s:I, s:s, s:f, s:{s:s, s:o}, s:o, s:o, s:o}",
+        "schema", "earshot.truth/1", "scenario", base_name(sc->name), "seed", (json_int_t)sc->seed,
+        "sample_rate", sc->sample_rate, "duration_s", (double)r->n_frames / r->fs, "frames",
+        (json_int_t)r->n_frames, "audio", audio_name, "full_scale_db_spl", sc->full_scale_db,
+        "site", "name", sc->site_name, "origin", origin_json(sc), "atmosphere",
+        atmosphere_json(r), "sensors", sensors_json(sc), "sources", sources);
+    return dump(root, path, err);
+}

@@ -1,0 +1,63 @@
+/* Earshot simulator: rendering the scene into per-microphone pressure
+ * (Pa, before the microphone's gain), and what the truth file records of
+ * every source at every microphone. */
+#ifndef EARSHOT_SIM_RENDER_H
+#define EARSHOT_SIM_RENDER_H
+
+#include <stddef.h>
+
+#include "fft.h"
+#include "scenario.h"
+
+typedef struct {
+    double t_s;               /* wavefront arrival (direct path), s after the first sample */
+    double distance_m;        /* direct path length */
+    double peak_pa;           /* peak of this source at this microphone (before gain) */
+    double peak_t_s;          /* time of that peak */
+    long long n_start, n_end; /* samples this source occupies (may lie outside the file) */
+    int clipped;              /* the recording clips within [n_start, n_end) */
+} sim_arrival;
+
+typedef struct {
+    const sim_scenario *sc;
+    double fs;
+    size_t n_frames;
+    double **chan;            /* [n_sensors][n_frames] */
+    double c_mps;             /* true still-air speed of sound */
+    double w_en[2];           /* true wind */
+    sim_fft_cache fft;
+    sim_arrival *arrivals;    /* [event * n_sensors + sensor] */
+} sim_render;
+
+int sim_render_init(sim_render *r, const sim_scenario *sc);
+void sim_render_free(sim_render *r);
+
+sim_arrival *sim_render_arrival(sim_render *r, size_t event, size_t sensor);
+
+/* Renders every event (sources.c, thunder) into r->chan. 0, or -1 when out
+ * of memory. */
+int sim_render_events(sim_render *r);
+
+/* Ambient, wind and generator noise (noise.c). */
+int sim_render_noise(sim_render *r);
+
+/* Applies the gains, marks clipped arrivals, clips to +-1 full scale:
+ * afterwards r->chan holds the recording in full-scale units. */
+void sim_render_finish(sim_render *r);
+
+/* Paths from a source to a microphone: direct, and the image source's in
+ * the ground (u -> -u) when the scenario has a reflecting ground. */
+typedef struct {
+    double arrival_s;         /* origin + travel time */
+    double distance_m;
+    double gain;              /* spreading (1/r, r >= 1 m) times the reflection coefficient */
+} sim_path;
+
+int sim_render_paths(const sim_render *r, const double src_m[3], size_t sensor, double t0_s,
+                     sim_path paths[2]);
+
+/* Adds y (n samples starting at sample n0, may stick out of the file) to
+ * the channel. */
+void sim_render_add(sim_render *r, size_t sensor, long long n0, const double *y, size_t n);
+
+#endif

@@ -1,0 +1,137 @@
+/* Earshot simulator: the scenario (scenes/NAME.json) as a C struct, and its
+ * parser and validation.
+ *
+ * Scenario format (every key below; anything else is an error):
+ *   seed             integer >= 0, default 1
+ *   duration_s       (0, 3600], required
+ *   sample_rate      integer 8000..192000, default 48000
+ *   format           "pcm24" (default) | "pcm16" | "float"
+ *   description      free text
+ *   site             {name, origin: {lat, lon, alt_m}}, required
+ *   full_scale_db_spl  peak SPL at 0 dBFS, [100, 200], default 140
+ *   sensors          required; either a list [{id, e_m, n_m, u_m (1.5)}]
+ *                    (channel = index) or a layout (ids S1..Sn):
+ *                    {"layout": "ring", count, radius_m, u_m, rotation_deg}
+ *                    {"layout": "line", count, length_m, bearing_deg, u_m}
+ *                    {"layout": "clusters", clusters, per_cluster, spacing_m,
+ *                     cluster_radius_m, u_m, rotation_deg}
+ *   sensor_errors    {position_sigma_m (0), gain_sigma_db (0)}: the config
+ *                    gets nominal positions = true + N(0, sigma) per axis;
+ *                    each microphone a gain error N(0, sigma) dB
+ *   atmosphere       true air: {temperature_c (15), humidity_pct (50),
+ *                    pressure_kpa (101.325), wind_speed_mps (0),
+ *                    wind_from_deg (0), absorption (true)}
+ *   config_atmosphere  what the written site config says: {temperature_c,
+ *                    wind_speed_mps, wind_from_deg}, each defaults to truth
+ *   ground           {reflection (true), reflection_coeff (0.8)}
+ *   noise            {ambient_db_spl, wind_noise (false),
+ *                    wind_noise_db_spl_at_5mps (70), generator: {e_m, n_m,
+ *                    u_m (1), level_db_spl_at_1m (95), hum_hz (50),
+ *                    harmonics (8)}}; absent = silence
+ *   publish          {endpoint}, default "tcp://127.0.0.1:5556"
+ *   events           list of sources, see sim_event below. */
+#ifndef EARSHOT_SIM_SCENARIO_H
+#define EARSHOT_SIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "air.h"
+#include "earshot/config.h"
+#include "earshot/status.h"
+
+#define SIM_MAX_EVENTS 256
+#define SIM_ID_MAX ES_SENSOR_ID_MAX
+
+typedef enum { SIM_FMT_PCM24, SIM_FMT_PCM16, SIM_FMT_FLOAT } sim_format;
+
+typedef enum {
+    SIM_MORTAR, SIM_ROCKET, SIM_ARTILLERY, SIM_IMPACT, SIM_GUNSHOT, SIM_SLAM, SIM_THUNDER,
+    SIM_N_TYPES
+} sim_type;
+
+/* One source. Every event: type, t_s (origin time, s after the first
+ * sample; may be negative: the sound left before the recording began), and
+ * optional level_db_spl_at_1m (peak SPL at 1 m; thunder: per channel
+ * segment). Position: range_m + bearing_deg from the site origin, or e_m +
+ * n_m; u_m (height, default 1 m). Slams instead: near_sensor (id),
+ * distance_m, bearing_deg (direction from that sensor, default away from
+ * the origin). Per type (defaults in source.c):
+ *   mortar, artillery, impact, gunshot: duration_s (positive phase), rise_s
+ *   rocket: duration_s (motor roar), roar_db_spl_at_1m (RMS), rise_s
+ *   slam: duration_s (ring to -60 dB), freq_hz
+ *   thunder: channel_top_m, segment_m, energy_j_per_m (no u_m: the channel
+ *            starts on the ground) */
+typedef struct {
+    sim_type type;
+    double t_s;
+    double pos_m[3];
+    double level_db;
+    double duration_s;
+    double rise_s;
+    double roar_db;
+    double freq_hz;
+    double channel_top_m, segment_m, energy_j_per_m;
+} sim_event;
+
+typedef struct {
+    char id[SIM_ID_MAX];
+    double pos_m[3];          /* true position */
+    double config_m[3];       /* nominal position written to the config */
+    double gain_db;           /* microphone gain error */
+} sim_sensor;
+
+typedef struct {
+    int present;
+    double pos_m[3];
+    double level_db;          /* RMS SPL of the whole hum at 1 m */
+    double hum_hz;
+    int harmonics;
+} sim_generator;
+
+typedef struct {
+    int has_ambient;
+    double ambient_db;        /* RMS SPL of the pink ambient noise */
+    int wind_noise;
+    double wind_db_at_5mps;   /* RMS SPL of wind noise at 5 m/s */
+    sim_generator generator;
+} sim_noise;
+
+typedef struct {
+    char name[256];           /* scenario name (file name) */
+    char description[512];
+    char site_name[128];
+    double lat_deg, lon_deg, alt_m;
+    uint64_t seed;
+    double duration_s;
+    int sample_rate;
+    sim_format format;
+    double full_scale_db;
+    size_t n_sensors;
+    sim_sensor sensors[ES_MAX_SENSORS];
+    double position_sigma_m, gain_sigma_db;
+    sim_air air;
+    double cfg_temperature_c, cfg_wind_speed_mps, cfg_wind_from_deg;
+    int reflection;
+    double reflection_coeff;
+    sim_noise noise;
+    char endpoint[ES_ENDPOINT_MAX];
+    size_t n_events;
+    sim_event events[SIM_MAX_EVENTS];
+} sim_scenario;
+
+/* Parses and validates; `name` is the scenario's name in messages
+ * ("scenes/demo.json: events[2].range_m: ..."). ES_EINVAL on bad input. */
+int sim_scenario_parse(const char *text, size_t len, const char *name, sim_scenario *sc,
+                       es_error *err);
+
+/* Checks that the scene fits in memory and that no source sits on a
+ * sensor; call after overrides (duration). */
+int sim_scenario_check(const sim_scenario *sc, es_error *err);
+
+/* Draws the sensor errors from the scenario's seed (after any override). */
+void sim_scenario_draw_errors(sim_scenario *sc);
+
+const char *sim_type_name(sim_type t);
+
+#endif
