@@ -39,41 +39,11 @@
  * thread-safe: create objects from one thread at a time). */
 #include "earshot/gccphat.h"
 
-#include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ES_PI 3.14159265358979323846
-#define GCC_MIN_WINDOW 16
-#define GCC_MAX_WINDOW ((size_t)1 << 22)
-#define GCC_REGULARISER 1e-3      /* eps relative to the band's mean |G| */
-#define GCC_LEVEL_HALF_HZ 47.0    /* half-width of the local |G| level */
-#define GCC_LEVEL_MIN_BINS 3      /* ... but at least this many bins */
-#define GCC_TAPER_LO_FRAC 0.5     /* roll-in width, fraction of f_lo */
-#define GCC_TAPER_HI_FRAC 0.2     /* roll-off width, fraction of f_hi */
-#define GCC_TIME_TAPER_FRAC 0.05  /* Tukey ramp length per window end */
-#define GCC_NEWTON_ITERS 8
-#define GCC_NEWTON_TOL 1e-7       /* samples */
-#define GCC_MAX_PEAK_TO_SIDE 1000.0
-
-struct es_gccphat_s {
-    size_t n;              /* window length */
-    size_t m;              /* FFT size, 2 n */
-    size_t nbins;          /* m / 2 + 1 */
-    size_t k_lo, k_hi;     /* first and last bin with nonzero taper */
-    double beta;
-    double min_lobe_samples; /* half a period of f_hi: main lobe at least */
-    float *in_a, *in_b;    /* m samples, second half zero */
-    fftwf_complex *spec_a, *spec_b, *xspec;
-    float *corr;           /* m samples of the correlation */
-    double *taper;         /* nbins */
-    float *window;         /* n: Tukey time taper */
-    double *g_re, *g_im;   /* weighted cross-spectrum, nbins */
-    double *mag, *level;   /* |G| and its local mean S, nbins */
-    size_t level_half_bins;
-    fftwf_plan plan_a, plan_b, plan_inv;
-};
+#include "gccphat_internal.h"
 
 /* Raised-cosine band weight of frequency f_hz. */
 static double band_taper(double f_hz, double f_lo, double f_hi, double w_lo,
@@ -146,6 +116,9 @@ static int validate_config(const es_gccphat_config *cfg, es_error *err)
         return es_error_set(err, ES_EINVAL,
                             "gccphat: band %g..%g Hz is not within 0..%g Hz with f_lo < f_hi",
                             cfg->f_lo_hz, cfg->f_hi_hz, nyquist);
+    if (cfg->noise_len != 0 && (cfg->noise_len < 64 || cfg->noise_len > cfg->window_len / 2))
+        return es_error_set(err, ES_EINVAL, "gccphat: noise_len %zu is not 0 or in [64, %zu]",
+                            cfg->noise_len, cfg->window_len / 2);
     if (!(cfg->phat_beta >= 0.0 && cfg->phat_beta <= 1.0))
         return es_error_set(err, ES_EINVAL, "gccphat: phat_beta %g is not in [0, 1]",
                             cfg->phat_beta);
@@ -207,6 +180,11 @@ es_gccphat es_gccphat_create(const es_gccphat_config *cfg, es_error *err)
         return NULL;
     }
     build_time_taper(g);
+    if (cfg->noise_len > 0 && gcc_noise_init(g, cfg->noise_len) != ES_OK) {
+        es_error_set(err, ES_ENOMEM, "gccphat: out of memory for the noise estimate");
+        es_gccphat_destroy(&g);
+        return NULL;
+    }
     if (build_taper(g, cfg) < 4) {
         es_error_set(err, ES_EINVAL,
                      "gccphat: band %g..%g Hz holds fewer than 4 bins of %g Hz",
@@ -240,6 +218,7 @@ void es_gccphat_destroy(es_gccphat *gp)
     free(g->g_im);
     free(g->mag);
     free(g->level);
+    gcc_noise_free(g);
     free(g);
     *gp = NULL;
 }
@@ -274,22 +253,26 @@ static double phat_weight(double mag, double eps, double beta)
     return exp(-beta * log(mag + eps));
 }
 
-/* level[k] = mean of mag[] over the bins within level_half_bins of k that
- * lie in the band (a running sum: O(bins)). */
-static void local_level(es_gccphat g)
+void gcc_smooth_band(const struct es_gccphat_s *g, const double *x, double *y, size_t half)
 {
-    size_t half = g->level_half_bins;
     double sum = 0.0;
-    size_t lo = g->k_lo, hi = g->k_lo; /* current window [lo, hi) */
+    size_t lo = g->k_lo, hi = g->k_lo; /* current window [lo, hi), a running sum */
     for (size_t k = g->k_lo; k <= g->k_hi; k++) {
         size_t want_hi = k + half + 1 <= g->k_hi + 1 ? k + half + 1 : g->k_hi + 1;
         size_t want_lo = k >= g->k_lo + half ? k - half : g->k_lo;
         for (; hi < want_hi; hi++)
-            sum += g->mag[hi];
+            sum += x[hi];
         for (; lo < want_lo; lo++)
-            sum -= g->mag[lo];
-        g->level[k] = fmax(sum, 0.0) / (double)(hi - lo);
+            sum -= x[lo];
+        y[k] = fmax(sum, 0.0) / (double)(hi - lo);
     }
+}
+
+/* level[k] = mean of mag[] over the bins within level_half_bins of k that
+ * lie in the band. */
+static void local_level(es_gccphat g)
+{
+    gcc_smooth_band(g, g->mag, g->level, g->level_half_bins);
 }
 
 /* The denominator D_k of the weight (see the file comment). */
@@ -324,6 +307,8 @@ static double weight_cross_spectrum(es_gccphat g)
     for (size_t k = g->k_lo; k <= g->k_hi; k++) {
         double base = g->mag[k] > 0.0 ? weight_base(g->mag[k], g->level[k]) : 0.0;
         double w = g->taper[k] * phat_weight(base, eps, g->beta);
+        if (g->noise_len > 0)
+            w *= g->snr_w[k];
         g->g_re[k] *= w;
         g->g_im[k] *= w;
         norm += bin_mult(g, k) * g->mag[k] * w;
@@ -454,6 +439,8 @@ int es_gccphat_execute(es_gccphat g, const float *a, const float *b,
     long gate = (long)fmin(floor(max_lag_samples), (double)(g->n - 1));
     fftwf_execute(g->plan_a);
     fftwf_execute(g->plan_b);
+    if (g->noise_len > 0)
+        gcc_noise_weights(g, a, b);
     double norm = weight_cross_spectrum(g);
     if (!(norm > 0.0) || !isfinite(norm))
         return ES_ERANGE;

@@ -37,6 +37,9 @@ static int make_parts(es_localizer L, es_error *err)
         .f_lo_hz = c->band_lo_hz,
         .f_hi_hz = c->band_hi_hz,
         .phat_beta = 1.0,
+        /* The snippet's lead-in before the onset, less a margin for a
+         * late pick, is the noise each sensor had just before. */
+        .noise_len = ES_SNIPPET_PRE - 128,
     };
     L->gcc = es_gccphat_create(&gc, err);
     if (L->gcc == NULL)

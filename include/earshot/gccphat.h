@@ -23,6 +23,13 @@ typedef struct {
     double f_lo_hz;          /* band used for the correlation */
     double f_hi_hz;          /* (<= Nyquist) */
     double phat_beta;        /* PHAT exponent in [0,1]: 1 = full whitening */
+    /* 0, or the number of leading samples of every window that hold noise
+     * only (before the onset). Then each bin is also weighted by
+     * SNR_a SNR_b / (1 + SNR_a + SNR_b), the maximum-likelihood (Hannan-
+     * Thomson) weight, with both SNRs estimated against that noise: bins
+     * where the signal is below the noise stop counting, so a narrow-band
+     * blast in a wide band is not drowned by whitened noise. 64..n/2. */
+    size_t noise_len;
 } es_gccphat_config;
 
 typedef struct {

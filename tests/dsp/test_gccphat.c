@@ -77,7 +77,7 @@ static void add_noise(float *x, double snr_db, test_rng *rng)
 
 static es_gccphat make_gcc(double f_lo, double f_hi, double beta)
 {
-    es_gccphat_config cfg = {WIN_LEN, FS_HZ, f_lo, f_hi, beta};
+    es_gccphat_config cfg = {WIN_LEN, FS_HZ, f_lo, f_hi, beta, 0};
     es_error err = {{0}};
     es_gccphat g = es_gccphat_create(&cfg, &err);
     CHECK(g != NULL, "create failed: %s", err.msg);
@@ -299,11 +299,11 @@ static void check_bad_input(void)
 static void check_bad_config(void)
 {
     const es_gccphat_config bad[] = {
-        {0, FS_HZ, 20.0, 2000.0, 1.0},       {8, FS_HZ, 20.0, 2000.0, 1.0},
-        {WIN_LEN, 0.0, 20.0, 2000.0, 1.0},   {WIN_LEN, NAN, 20.0, 2000.0, 1.0},
-        {WIN_LEN, FS_HZ, -1.0, 2000.0, 1.0}, {WIN_LEN, FS_HZ, 2000.0, 2000.0, 1.0},
-        {WIN_LEN, FS_HZ, 20.0, 24001.0, 1.0}, {WIN_LEN, FS_HZ, 20.0, 2000.0, 1.5},
-        {WIN_LEN, FS_HZ, 20.0, 2000.0, -0.1}, {WIN_LEN, FS_HZ, 1000.0, 1001.0, 1.0},
+        {0, FS_HZ, 20.0, 2000.0, 1.0, 0},       {8, FS_HZ, 20.0, 2000.0, 1.0, 0},
+        {WIN_LEN, 0.0, 20.0, 2000.0, 1.0, 0},   {WIN_LEN, NAN, 20.0, 2000.0, 1.0, 0},
+        {WIN_LEN, FS_HZ, -1.0, 2000.0, 1.0, 0}, {WIN_LEN, FS_HZ, 2000.0, 2000.0, 1.0, 0},
+        {WIN_LEN, FS_HZ, 20.0, 24001.0, 1.0, 0}, {WIN_LEN, FS_HZ, 20.0, 2000.0, 1.5, 0},
+        {WIN_LEN, FS_HZ, 20.0, 2000.0, -0.1, 0}, {WIN_LEN, FS_HZ, 1000.0, 1001.0, 1.0, 0},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         es_error err = {{0}};
