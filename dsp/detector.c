@@ -10,12 +10,16 @@
 #define HIST_MASK (HIST_LEN - 1u)
 #define QUEUE_LEN 4u
 #define ENERGY_FLOOR 1e-30
+/* Inside an event the frozen LTA cannot see a second, louder blast (a
+ * launch during thunder or a rocket's roar, the next round of a salvo):
+ * a jump of the trigger ratio over this recent average fires again. */
+#define RETRIGGER_AVERAGE_S 0.1
 
 enum pick_state { IDLE, WAIT_PICK, WAIT_SNIPPET };
 
 struct es_detector_s {
     es_detector_config cfg;
-    double a_sta, a_lta;          /* exponential averaging weights */
+    double a_sta, a_lta, a_mta;   /* exponential averaging weights */
     double trigger_ratio, release_ratio, min_level;
     int64_t warmup_frames, dead_frames, max_event_frames;
     int64_t pick_back_frames, pick_ahead_frames;
@@ -24,13 +28,15 @@ struct es_detector_s {
     int64_t next_frame;           /* frame of the next sample fed */
     int64_t seen;                 /* samples fed since start */
     double sta, lta;
+    double mta;                   /* medium-term average, never frozen */
+    int64_t retrigger_frames;     /* earliest re-trigger inside an event */
     int in_event;                 /* LTA frozen, no re-trigger */
     int64_t event_start;
 
     enum pick_state state;
     int64_t trigger_frame;
-    double trigger_lta;
-    double max_ratio;             /* peak STA/LTA while picking */
+    double trigger_lta;           /* background energy at the trigger */
+    double max_ratio;             /* peak STA over background while picking */
     es_onset pending;
 
     es_onset queue[QUEUE_LEN];    /* finished, not yet handed out */
@@ -84,6 +90,8 @@ es_detector es_detector_create(const es_detector_config *cfg, es_error *err)
     d->cfg = c;
     d->a_sta = 1.0 - exp(-1.0 / (c.sta_s * fs));
     d->a_lta = 1.0 - exp(-1.0 / (c.lta_s * fs));
+    d->a_mta = 1.0 - exp(-1.0 / (RETRIGGER_AVERAGE_S * fs));
+    d->retrigger_frames = (int64_t)((double)(ES_SNIPPET_LEN - ES_SNIPPET_PRE) + 0.1 * fs);
     d->trigger_ratio = pow(10.0, c.trigger_db / 10.0);
     d->release_ratio = pow(10.0, c.release_db / 10.0);
     d->min_level = pow(10.0, c.min_level_dbfs / 10.0);
@@ -167,12 +175,12 @@ static void enqueue(es_detector d, const es_onset *o)
     d->q_count++;
 }
 
-static void start_pick(es_detector d, int64_t frame)
+static void start_pick(es_detector d, int64_t frame, double background)
 {
     d->state = WAIT_PICK;
     d->trigger_frame = frame;
-    d->trigger_lta = d->lta;
-    d->max_ratio = d->sta / fmax(d->lta, ENERGY_FLOOR);
+    d->trigger_lta = background;
+    d->max_ratio = d->sta / fmax(background, ENERGY_FLOOR);
     d->in_event = 1;
     d->event_start = frame;
 }
@@ -224,15 +232,22 @@ static void feed_sample(es_detector d, float x)
     d->next_frame++;
     d->seen++;
     double e = (double)x * (double)x;
+    /* The medium-term average lags the STA by its own window, so a jump
+     * is measured against the level just before it. */
+    double mta_before = d->mta;
     d->sta += d->a_sta * (e - d->sta);
+    d->mta += d->a_mta * (e - d->mta);
     if (!d->in_event)
         d->lta += d->a_lta * (e - d->lta);
     double ratio = d->sta / fmax(d->lta, ENERGY_FLOOR);
-    if (d->state == WAIT_PICK && ratio > d->max_ratio)
-        d->max_ratio = ratio;
-    if (!d->in_event && d->seen > d->warmup_frames && ratio >= d->trigger_ratio &&
-        d->sta >= d->min_level)
-        start_pick(d, frame);
+    if (d->state == WAIT_PICK)
+        d->max_ratio = fmax(d->max_ratio, d->sta / fmax(d->trigger_lta, ENERGY_FLOOR));
+    int fresh = !d->in_event && ratio >= d->trigger_ratio;
+    int again = d->in_event && d->state == IDLE &&
+                frame - d->event_start >= d->retrigger_frames &&
+                d->sta >= d->trigger_ratio * fmax(mta_before, ENERGY_FLOOR);
+    if (d->seen > d->warmup_frames && (fresh || again) && d->sta >= d->min_level)
+        start_pick(d, frame, fresh ? d->lta : mta_before);
     else
         step_event_state(d, frame, ratio);
     if (d->state != IDLE)

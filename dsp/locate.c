@@ -5,7 +5,8 @@
  * Solutions farther than 2 x search_max_range_m from the array are refused
  * (ES_ENOCONV): the fit ran off along an unconstrained direction (e.g. all
  * arrivals equal on a line array). A geometry that leaves a direction
- * undetermined (singular J^T W J) is refused the same way. */
+ * undetermined (singular J^T W J) is refused the same way, and so is a fit
+ * whose solved speed of sound left the physical range. */
 #include "earshot/locate.h"
 
 #include <math.h>
@@ -18,6 +19,7 @@
 #define LOC_MAX_SEARCH_RANGE_M 1.0e6
 #define LOC_MAX_ITERATIONS 10000
 #define LOC_RUNAWAY_FACTOR 2.0
+#define LOC_C_SIGMA_MIN_MPS 1e-6  /* below: 1/sigma^2 would swamp everything */
 
 static int validate_sensors(const es_locate_config *cfg, es_error *err)
 {
@@ -86,6 +88,16 @@ void es_locate_destroy(es_locate *locp)
     *locp = NULL;
 }
 
+/* The prior on c: absent (0), or a sigma that makes a usable weight around
+ * a physical mean. */
+static int speed_prior_is_valid(const es_locate_input *in)
+{
+    if (in->c_sigma_mps == 0.0)
+        return 1;
+    return in->c_sigma_mps >= LOC_C_SIGMA_MIN_MPS && isfinite(in->c_sigma_mps) &&
+           in->c_mps >= LOC_C_MIN_MPS && in->c_mps <= LOC_C_MAX_MPS;
+}
+
 /* Checks the input and loads it into loc->prob; returns ES_EINVAL on bad
  * input. Arrivals become relative to the earliest one. */
 static int load_problem(es_locate loc, const es_locate_input *in)
@@ -95,7 +107,7 @@ static int load_problem(es_locate loc, const es_locate_input *in)
                 in->wind_en_mps[1] * in->wind_en_mps[1];
     if (in->n < loc->cfg.min_sensors || in->n > ES_MAX_SENSORS ||
         !(in->c_mps > 0.0) || !isfinite(in->c_mps) || !isfinite(w2) ||
-        !(w2 < in->c_mps * in->c_mps))
+        !(w2 < in->c_mps * in->c_mps) || !speed_prior_is_valid(in))
         return ES_EINVAL;
     double t_ref = INFINITY;
     for (size_t i = 0; i < in->n; i++) {
@@ -107,7 +119,11 @@ static int load_problem(es_locate loc, const es_locate_input *in)
     pr->n = in->n;
     pr->wind_e = in->wind_en_mps[0];
     pr->wind_n = in->wind_en_mps[1];
+    pr->wind2 = w2;
     pr->a_coef = in->c_mps * in->c_mps - w2;
+    pr->c_prior_mps = in->c_mps;
+    pr->n_unknowns = in->c_sigma_mps > 0.0 ? LOC_MAX_UNKNOWNS : LOC_C;
+    pr->c_prior_w = in->c_sigma_mps > 0.0 ? 1.0 / (in->c_sigma_mps * in->c_sigma_mps) : 0.0;
     pr->src_u_m = loc->cfg.source_u_m;
     pr->t_ref_s = t_ref;
     for (size_t i = 0; i < in->n; i++) {
@@ -116,11 +132,11 @@ static int load_problem(es_locate loc, const es_locate_input *in)
         pr->w[i] = 1.0 / (in->sigma_s[i] * in->sigma_s[i]);
         pr->active[i] = 1;
     }
-    return isfinite(pr->a_coef) ? ES_OK : ES_EINVAL;
+    return isfinite(pr->a_coef) && isfinite(pr->c_prior_w) ? ES_OK : ES_EINVAL;
 }
 
 /* Horizontal distance of a solution from the active sensors' centroid. */
-static double range_from_array(const loc_problem *pr, const double p[3])
+static double range_from_array(const loc_problem *pr, const double p[])
 {
     double ce = 0.0, cn = 0.0;
     size_t k = 0;
@@ -154,10 +170,10 @@ static int fit_active(es_locate loc, loc_fit *best)
 }
 
 /* Measured minus modelled arrival, for every measurement. */
-static void residuals(const loc_problem *pr, const double p[3], double res_s[])
+static void residuals(const loc_problem *pr, const double p[], double res_s[])
 {
     for (size_t i = 0; i < pr->n; i++)
-        res_s[i] = pr->arr_s[i] - p[2] - loc_travel(pr, i, p[0], p[1], NULL, NULL);
+        res_s[i] = pr->arr_s[i] - p[LOC_T0] - loc_travel(pr, i, p, NULL);
 }
 
 /* The active measurement with the largest |residual| / sigma, or -1 if it
@@ -184,14 +200,16 @@ static size_t count_active(const loc_problem *pr)
     return k;
 }
 
+/* The fix from a fit: the (e, n, t0) block of the covariance is their
+ * marginal covariance (c integrated out when it was solved). */
 static void fill_fix(const es_locate loc, const loc_fit *fit, es_fix *out)
 {
     const loc_problem *pr = &loc->prob;
     memset(out, 0, sizeof *out);
-    out->e_m = fit->p[0];
-    out->n_m = fit->p[1];
+    out->e_m = fit->p[LOC_E];
+    out->n_m = fit->p[LOC_N];
     out->u_m = pr->src_u_m;
-    out->t0_s = pr->t_ref_s + fit->p[2];
+    out->t0_s = pr->t_ref_s + fit->p[LOC_T0];
     out->chi2 = fit->chi2;
     out->n_used = count_active(pr);
     out->dof = (int)out->n_used - 3;
@@ -199,10 +217,12 @@ static void fill_fix(const es_locate loc, const loc_fit *fit, es_fix *out)
     double inflate = 1.0;
     if (loc->cfg.cov_mode == ES_COV_INFLATE && out->dof > 0)
         inflate = fmax(1.0, fit->chi2 / out->dof);
-    memcpy(out->cov, fit->cov, sizeof out->cov);
     for (int r = 0; r < 3; r++)
         for (int c = 0; c < 3; c++)
-            out->cov[r][c] *= inflate;
+            out->cov[r][c] = fit->cov[r][c] * inflate;
+    out->c_mps = loc_speed(pr, fit->p);
+    if (loc_solves_speed(pr))
+        out->c_sigma_mps = sqrt(fit->cov[LOC_C][LOC_C] * inflate);
     for (size_t i = 0; i < pr->n; i++)
         out->used[i] = pr->active[i];
     residuals(pr, fit->p, out->residual_s);

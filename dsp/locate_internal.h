@@ -9,6 +9,14 @@
 
 #define LOC_MAX_SEEDS 3   /* grid local minima refined by LM */
 
+/* Where each unknown sits in a parameter vector p[]. The speed of sound
+ * is an unknown only when the input gives it a prior (c_sigma_mps > 0). */
+enum { LOC_E = 0, LOC_N = 1, LOC_T0 = 2, LOC_C = 3, LOC_MAX_UNKNOWNS = 4 };
+
+/* A solved speed of sound outside this range is not air: the fit ran off. */
+#define LOC_C_MIN_MPS 250.0
+#define LOC_C_MAX_MPS 420.0
+
 /* One execute's measurements, with arrivals relative to the earliest one
  * (keeps the arithmetic precise on large time bases such as UNIX time). */
 typedef struct {
@@ -18,7 +26,11 @@ typedef struct {
     double w[ES_MAX_SENSORS];          /* 1 / sigma^2 */
     int active[ES_MAX_SENSORS];        /* 0 once rejected by the robust pass */
     double wind_e, wind_n;             /* m/s */
-    double a_coef;                     /* c^2 - |w|^2 */
+    double wind2;                      /* |w|^2 */
+    double a_coef;                     /* c^2 - |w|^2 at the prior c */
+    double c_prior_mps;                /* the input's c (fixed, or prior mean) */
+    double c_prior_w;                  /* 1 / c_sigma^2; 0 when c is fixed */
+    int n_unknowns;                    /* 3 (c fixed) or 4 (c solved) */
     double src_u_m;                    /* fixed source height */
     double t_ref_s;                    /* earliest input arrival */
 } loc_problem;
@@ -29,9 +41,10 @@ typedef struct {
 } loc_seed;
 
 typedef struct {
-    double p[3];                       /* e_m, n_m, t0_s (relative) */
-    double chi2;
-    double cov[3][3];                  /* (J^T W J)^-1 */
+    double p[LOC_MAX_UNKNOWNS];        /* e_m, n_m, t0_s (relative)[, c_mps] */
+    double chi2;                       /* including the prior's term */
+    double cov[LOC_MAX_UNKNOWNS][LOC_MAX_UNKNOWNS]; /* (J^T W J)^-1, n_unknowns
+                                                     * square, prior included */
     int iterations;
     int ok;                            /* converged, covariance invertible */
 } loc_fit;
@@ -50,19 +63,34 @@ int loc_grid_init(es_locate loc);
 void loc_grid_free(es_locate loc);
 
 /* Best local minima of the chi^2 over the polar grid around the active
- * sensors' centroid; returns how many seeds were written (>= 1). */
+ * sensors' centroid, at the prior c; returns how many seeds were written
+ * (>= 1). */
 size_t loc_grid_seeds(es_locate loc, loc_seed seeds[LOC_MAX_SEEDS]);
 
-/* Travel time from (e, n, src_u) to measurement i, with its partial
- * derivatives with respect to the source's e and n (may be NULL). */
-double loc_travel(const loc_problem *pr, size_t i, double e_m, double n_m,
-                  double *dt_de, double *dt_dn);
+/* Whether this execute solves c (the input gave it a prior). */
+static inline int loc_solves_speed(const loc_problem *pr)
+{
+    return pr->n_unknowns > LOC_C;
+}
 
-/* Weighted mean of arrival - travel over the active measurements: the
- * origin time that minimises chi^2 for a fixed position. */
+/* Speed of sound at p: p[LOC_C] when solved, else the fixed input c. */
+double loc_speed(const loc_problem *pr, const double p[]);
+
+/* A speed of sound the model accepts: inside [LOC_C_MIN_MPS, LOC_C_MAX_MPS]
+ * and faster than the wind. */
+int loc_speed_is_physical(const loc_problem *pr, double c_mps);
+
+/* Travel time from the source at p (e, n, src_u; c) to measurement i.
+ * If jac != NULL it receives the Jacobian row of the modelled arrival
+ * t0 + T with respect to the n_unknowns unknowns of p. */
+double loc_travel(const loc_problem *pr, size_t i, const double p[], double jac[]);
+
+/* Weighted mean of arrival - travel over the active measurements at the
+ * prior c: the origin time that minimises chi^2 for a fixed position. */
 double loc_origin_time(const loc_problem *pr, double e_m, double n_m);
 
-/* Levenberg-Marquardt from a seed; fills fit (ok = 0 if it failed). */
+/* Levenberg-Marquardt from a seed (c starts at the prior); fills fit
+ * (ok = 0 if it failed or c left the physical range). */
 void loc_lm_solve(const loc_problem *pr, const loc_seed *seed, int max_iterations,
                   loc_fit *fit);
 

@@ -175,6 +175,16 @@ static void analyse_sensors(es_pipeline p, const float *x, size_t frames)
     }
 }
 
+/* A group that cannot be located may have been seeded by a false trigger
+ * (a gust, a click) that pulled in the real wavefront's onsets: the seed
+ * (the earliest member, first in the group) is dropped and the others go
+ * back to the associator to be grouped again without it. */
+static void requeue_without_seed(es_pipeline p, const es_onset_group *g)
+{
+    for (size_t k = 1; k < g->n; k++)
+        (void)es_associator_push(p->assoc, g->onset[k]);
+}
+
 static void locate_group(es_pipeline p, const es_onset_group *g)
 {
     p->stats.groups++;
@@ -184,6 +194,7 @@ static void locate_group(es_pipeline p, const es_onset_group *g)
     if (g->n < ES_MIN_SENSORS_TO_LOCATE ||
         es_localizer_execute(p->loc, g, &p->atm, &o->event, predicted) != ES_OK) {
         p->stats.unlocated++;
+        requeue_without_seed(p, g);
         return;
     }
     es_classifier_execute(p->cls, g, &o->event);

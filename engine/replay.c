@@ -102,7 +102,8 @@ static void print_event(replay *r, const es_event *ev, int as_alert)
     fprintf(r->log,
             "%s %s %.1f km bearing %.0f deg +-%.0f m (cep50)  t_origin %.3f s  "
             "conf %.2f  sensors %zu/%zu  id E%llu\n",
-            as_alert ? "ALERT" : "event", as_alert ? es_class_name(ev->cls) : es_kind_name(ev->kind),
+            as_alert ? "ALERT" : "event",
+            ev->cls != ES_CLASS_UNKNOWN ? es_class_name(ev->cls) : es_kind_name(ev->kind),
             ev->range_m / 1000.0, ev->bearing_deg, ev->cep50_m, ev->t_origin_s, ev->confidence,
             ev->n_used, r->site.n_sensors, (unsigned long long)ev->id);
 }
@@ -223,7 +224,8 @@ int es_replay_run(const es_replay_options *opt, es_replay_result *res, es_error 
             es_publisher_wait_subscribers(r->pub, opt->wait_subscribers,
                                           opt->wait_timeout_ms ? opt->wait_timeout_ms : 5000);
         double t0_s = es_clock_mono_s();
-        send_heartbeat(r);
+        /* The first heartbeat follows the first block (last_heartbeat_s is
+         * 0), so its health figures describe audio, not an empty window. */
         int rc = read_loop(r, err);
         if (rc == ES_OK)
             rc = finish(r);

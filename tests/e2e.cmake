@@ -19,3 +19,11 @@ add_test(NAME subscriber
 '$<TARGET_FILE:test_subscriber>' '${CMAKE_BINARY_DIR}/earshot' '${CMAKE_CURRENT_BINARY_DIR}/sub_work/sub.site.json' \
 '${CMAKE_CURRENT_BINARY_DIR}/sub_work/sub.wav' '${CMAKE_CURRENT_BINARY_DIR}/sub_work'")
 set_tests_properties(subscriber PROPERTIES TIMEOUT 300)
+
+# Bad and damaged inputs to `earshot replay`: clear errors, no crash or hang.
+add_test(NAME replay_inputs
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/e2e/replay_inputs.sh ${CMAKE_BINARY_DIR}
+                 ${CMAKE_SOURCE_DIR}/scenes ${CMAKE_CURRENT_BINARY_DIR}/replay_inputs_work)
+set_tests_properties(replay_inputs PROPERTIES TIMEOUT 600)
+add_executable(make_nan_wav ${CMAKE_CURRENT_LIST_DIR}/e2e/make_nan_wav.c)
+target_link_libraries(make_nan_wav PRIVATE PkgConfig::SNDFILE m)

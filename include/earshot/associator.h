@@ -37,7 +37,8 @@ typedef struct {
 
 typedef struct {
     size_t n;
-    es_onset *onset[ES_MAX_SENSORS]; /* valid until the next call */
+    es_onset *onset[ES_MAX_SENSORS]; /* valid until the next call; onset[0]
+                                        is the seed, the earliest */
 } es_onset_group;
 
 es_associator es_associator_create(const es_associator_config *cfg,

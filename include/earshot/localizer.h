@@ -38,6 +38,12 @@ typedef struct {
                                     default 0.08 */
     double search_max_range_m;   /* default 30000 */
     double outlier_sigma;        /* robust threshold, default 6 */
+    /* 1-sigma of the configured speed of sound, m/s: how far the real air
+     * (a temperature a few degrees off, humidity) may be from it. The
+     * solver estimates the effective speed with this prior where the
+     * geometry supports it. Default 3 m/s (about 5 degrees C); negative
+     * keeps the speed fixed. */
+    double speed_sigma_mps;
 } es_localizer_config;
 
 es_localizer es_localizer_create(const es_localizer_config *cfg, es_error *err);

@@ -61,6 +61,16 @@ static inline void ring_config(es_locate_config *cfg, size_t n, double radius_m,
     cfg->min_sensors = ES_MIN_SENSORS_TO_LOCATE;
 }
 
+/* n sensors on the east axis, spacing_m apart, centred on the origin. */
+static inline void line_config(es_locate_config *cfg, size_t n, double spacing_m)
+{
+    ring_config(cfg, n, 1.0, 0.0);
+    for (size_t i = 0; i < n; i++) {
+        cfg->sensor_m[i][0] = spacing_m * ((double)i - 0.5 * (double)(n - 1));
+        cfg->sensor_m[i][1] = 0.0;
+    }
+}
+
 /* Exact arrivals of a source at (e, n, cfg->source_u_m), origin time t0_s,
  * at every configured sensor. */
 static inline void exact_input(const es_locate_config *cfg, double e_m, double n_m,

@@ -35,7 +35,9 @@ int sim_write_audio(const sim_render *r, const char *path, es_error *err)
     SNDFILE *f = sf_open(path, SFM_WRITE, &info);
     if (f == NULL)
         return es_error_set(err, ES_EIO, "%s: cannot write: %s", path, sf_strerror(NULL));
-    sf_command(f, SFC_SET_CLIPPING, NULL, SF_TRUE);
+    /* Values are already within +-1; clipping in libsndfile only guards
+     * the conversion of exactly 1.0 (its return is the new setting). */
+    (void)sf_command(f, SFC_SET_CLIPPING, NULL, SF_TRUE);
     const size_t block = 4096;
     double *buf = malloc(block * nch * sizeof *buf);
     int st = buf == NULL ? es_error_set(err, ES_ENOMEM, "%s: out of memory", path) : ES_OK;
@@ -51,6 +53,21 @@ int sim_write_audio(const sim_render *r, const char *path, es_error *err)
     if (sf_close(f) != 0 && st == ES_OK)
         st = es_error_set(err, ES_EIO, "%s: close failed", path);
     return st;
+}
+
+/* Appends v (taking it); on failure drops the whole array: the caller's
+ * json_pack then fails and the file is reported as not written. */
+static json_t *push(json_t *arr, json_t *v)
+{
+    if (arr == NULL) {
+        json_decref(v);
+        return NULL;
+    }
+    if (v == NULL || json_array_append_new(arr, v) != 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
 }
 
 static int dump(json_t *root, const char *path, es_error *err)
@@ -74,9 +91,9 @@ int sim_write_site(const sim_scenario *sc, const char *endpoint, const char *pat
     json_t *sensors = json_array();
     for (size_t k = 0; sensors != NULL && k < sc->n_sensors; k++) {
         const sim_sensor *s = &sc->sensors[k];
-        json_array_append_new(sensors, json_pack("{s:s, s:I, s:f, s:f, s:f}", "id", s->id,
-                                                 "channel", (json_int_t)k, "e_m", s->config_m[0],
-                                                 "n_m", s->config_m[1], "u_m", s->config_m[2]));
+        sensors = push(sensors, json_pack("{s:s, s:I, s:f, s:f, s:f}", "id", s->id, "channel",
+                                          (json_int_t)k, "e_m", s->config_m[0], "n_m",
+                                          s->config_m[1], "u_m", s->config_m[2]));
     }
     json_t *root = json_pack(
         "{s:{s:s, s:o}, s:{s:i, s:s}, s:o, s:{s:f, s:f, s:f}, s:{s:s}, s:{s:f}}",
@@ -105,7 +122,7 @@ static json_t *sensors_json(const sim_scenario *sc)
     json_t *a = json_array();
     for (size_t k = 0; a != NULL && k < sc->n_sensors; k++) {
         const sim_sensor *s = &sc->sensors[k];
-        json_array_append_new(
+        a = push(
             a, json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "id", s->id, "channel",
                          (json_int_t)k, "e_m", s->pos_m[0], "n_m", s->pos_m[1], "u_m", s->pos_m[2],
                          "config_e_m", s->config_m[0], "config_n_m", s->config_m[1],
@@ -126,7 +143,7 @@ static json_t *arrivals_json(sim_render *r, size_t e)
     json_t *a = json_array();
     for (size_t k = 0; a != NULL && k < r->sc->n_sensors; k++) {
         const sim_arrival *v = sim_render_arrival(r, e, k);
-        json_array_append_new(
+        a = push(
             a, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:b}", "sensor", r->sc->sensors[k].id,
                          "t_s", v->t_s, "sample", v->t_s * r->fs, "distance_m", v->distance_m,
                          "peak_dbfs", to_dbfs(r, k, v->peak_pa), "peak_t_s", v->peak_t_s,
@@ -161,7 +178,7 @@ int sim_write_truth(sim_render *r, const char *audio_name, const char *path, es_
     const sim_scenario *sc = r->sc;
     json_t *sources = json_array();
     for (size_t e = 0; sources != NULL && e < sc->n_events; e++)
-        json_array_append_new(sources, source_json(r, e));
+        sources = push(sources, source_json(r, e));
     json_t *root = json_pack(
         "{s:s, s:s, s:I, s:i, s:f, s:I, s:s, s:f, s:{s:s, s:o}, s:o, s:o, s:o}",
         "schema", "earshot.truth/1", "scenario", base_name(sc->name), "seed", (json_int_t)sc->seed,

@@ -20,7 +20,8 @@
  *                    each microphone a gain error N(0, sigma) dB
  *   atmosphere       true air: {temperature_c (15), humidity_pct (50),
  *                    pressure_kpa (101.325), wind_speed_mps (0),
- *                    wind_from_deg (0), absorption (true)}
+ *                    wind_from_deg (0), absorption (true; false turns the
+ *                    ISO 9613-1 filters off, for tests)}
  *   config_atmosphere  what the written site config says: {temperature_c,
  *                    wind_speed_mps, wind_from_deg}, each defaults to truth
  *   ground           {reflection (true), reflection_coeff (0.8)}

@@ -64,6 +64,13 @@ static int parse_site(sim_jctx *c, const json_t *root, sim_scenario *sc)
     return 0;
 }
 
+/* Directions are written in [0, 360), as the site config requires. */
+static double normal_deg(double d)
+{
+    double r = fmod(d, 360.0);
+    return r < 0.0 ? r + 360.0 : r;
+}
+
 static int parse_air(sim_jctx *c, const json_t *root, sim_scenario *sc)
 {
     static const char *const keys[] = {"temperature_c", "humidity_pct", "pressure_kpa",
@@ -82,6 +89,7 @@ static int parse_air(sim_jctx *c, const json_t *root, sim_scenario *sc)
         sim_jnumber(c, a, "atmosphere", "wind_from_deg", 0, -360.0, 360.0, &air->wind_from_deg) < 0 ||
         sim_jbool(c, a, "atmosphere", "absorption", &air->absorption) < 0)
         return ES_EINVAL;
+    air->wind_from_deg = normal_deg(air->wind_from_deg);
     return 0;
 }
 
@@ -103,6 +111,7 @@ static int parse_config_air(sim_jctx *c, const json_t *root, sim_scenario *sc)
         sim_jnumber(c, a, p, "wind_speed_mps", 0, 0.0, 40.0, &sc->cfg_wind_speed_mps) < 0 ||
         sim_jnumber(c, a, p, "wind_from_deg", 0, -360.0, 360.0, &sc->cfg_wind_from_deg) < 0)
         return ES_EINVAL;
+    sc->cfg_wind_from_deg = normal_deg(sc->cfg_wind_from_deg);
     return 0;
 }
 

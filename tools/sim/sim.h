@@ -6,8 +6,9 @@
  *
  * The physics (sources, propagation, noise) is an implementation of its
  * own, independent of the engine's models, so a mistake in the engine is
- * not mirrored here. Scenario format: tools/sim/README section in the
- * project README and the comments in scenario.h. */
+ * not mirrored here. The scenario format is described at the top of
+ * tools/sim/scenario.h; the sources and their levels in source.c, the
+ * propagation in air.h and absorb.h, the noise in noise.c. */
 #ifndef EARSHOT_SIM_H
 #define EARSHOT_SIM_H
 
