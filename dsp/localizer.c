@@ -49,7 +49,7 @@ static int make_parts(es_localizer L, es_error *err)
         .n_sensors = c->n_sensors,
         .source_u_m = 0.0,
         .search_max_range_m = c->search_max_range_m,
-        .max_iterations = 50,
+        .max_iterations = 100,
         .cov_mode = ES_COV_INFLATE,
         .outlier_sigma = c->outlier_sigma,
         .min_sensors = ES_MIN_SENSORS_TO_LOCATE,
@@ -190,7 +190,7 @@ static void predict(es_localizer L, const es_fix *fix, const es_locate_input *in
     const es_localizer_config *c = &L->cfg;
     double src[3] = {fix->e_m, fix->n_m, fix->u_m};
     for (size_t s = 0; s < c->n_sensors; s++) {
-        double t_s = fix->t0_s + es_travel_time_s(src, c->sensor_m[s], in->c_mps, in->wind_en_mps);
+        double t_s = fix->t0_s + es_travel_time_s(src, c->sensor_m[s], fix->c_mps, in->wind_en_mps);
         predicted_frame[s] =
             isfinite(t_s) ? base_frame + (int64_t)llround(t_s * c->sample_rate_hz) : INT64_MIN;
     }
@@ -215,6 +215,8 @@ int es_localizer_execute(es_localizer L, const es_onset_group *g, const es_atmos
         return rc;
     double fs = L->cfg.sample_rate_hz;
     ev->t_origin_s = (double)a.base_frame / fs + fix.t0_s;
+    ev->c_mps = fix.c_mps;
+    ev->c_sigma_mps = fix.c_sigma_mps;
     fill_position(L, &fix, ev);
     fill_members(g, &a, &fix, fs, ev);
     if (predicted_frame != NULL)

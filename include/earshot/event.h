@@ -58,6 +58,8 @@ typedef struct {
     double peak_dbfs;            /* loudest conditioned peak among used */
     double source_level_db;      /* estimated SPL at 1 m, dB re 20 uPa */
     double mean_snr_db;
+    double c_mps;                /* effective speed of sound of the fix */
+    double c_sigma_mps;          /* its 1-sigma (0: held at the config's) */
 } es_event;
 
 #ifdef __cplusplus

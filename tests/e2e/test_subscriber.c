@@ -3,6 +3,8 @@
  * consecutive seq, and exactly the bodies written to --events.
  * usage: test_subscriber EARSHOT SITE.json AUDIO WORK_DIR */
 #include <jansson.h>
+
+#include "../dsp/check.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,16 +15,6 @@
 
 #define MAX_MSGS 4096
 
-static int failures;
-#define EXPECT(cond, ...)                                                       \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            failures++;                                                         \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                 \
-            fprintf(stderr, __VA_ARGS__);                                       \
-            fputc('\n', stderr);                                                \
-        }                                                                       \
-    } while (0)
 
 typedef struct {
     char topic[32];
@@ -57,7 +49,7 @@ static int receive_all(void *sub, pid_t pid)
             int more = 0;
             size_t sz = sizeof more;
             zmq_getsockopt(sub, ZMQ_RCVMORE, &more, &sz);
-            EXPECT(len > 0 && more, "topic frame then a body frame");
+            CHECK(len > 0 && more, "topic frame then a body frame");
             m->topic[len > 0 ? len : 0] = '\0';
             zmq_msg_t body;
             zmq_msg_init(&body);
@@ -81,15 +73,15 @@ static void check_messages(void)
     for (size_t i = 0; i < n_msgs; i++) {
         json_error_t je;
         json_t *o = json_loads(msgs[i].body, 0, &je);
-        EXPECT(json_is_object(o), "message %zu body is JSON: %s", i, je.text);
+        CHECK(json_is_object(o), "message %zu body is JSON: %s", i, je.text);
         json_t *seq = json_object_get(o, "seq");
-        EXPECT(json_is_integer(seq), "message %zu has an integer seq", i);
+        CHECK(json_is_integer(seq), "message %zu has an integer seq", i);
         long long s = json_integer_value(seq);
-        EXPECT(prev < 0 || s == prev + 1, "seq %lld follows %lld", s, prev);
+        CHECK(prev < 0 || s == prev + 1, "seq %lld follows %lld", s, prev);
         prev = s;
         const char *schema = json_string_value(json_object_get(o, "schema"));
         int hb = strcmp(msgs[i].topic, "heartbeat") == 0;
-        EXPECT(schema && strcmp(schema, hb ? "earshot.heartbeat/1" : "earshot.event/1") == 0,
+        CHECK(schema && strcmp(schema, hb ? "earshot.heartbeat/1" : "earshot.event/1") == 0,
                "schema of a %s", msgs[i].topic);
         alerts += strcmp(msgs[i].topic, "alert") == 0;
         events += strcmp(msgs[i].topic, "event") == 0;
@@ -98,14 +90,14 @@ static void check_messages(void)
     }
     printf("received %zu messages: %zu alerts, %zu events, %zu heartbeats, seq %lld..%lld\n",
            n_msgs, alerts, events, heartbeats, n_msgs ? (long long)0 : -1LL, prev);
-    EXPECT(alerts >= 1 && events >= 1 && heartbeats >= 2, "all three topics arrive");
+    CHECK(alerts >= 1 && events >= 1 && heartbeats >= 2, "all three topics arrive");
 }
 
 /* The --events file holds the same bodies, in the same order. */
 static void check_events_file(const char *path)
 {
     FILE *f = fopen(path, "r");
-    EXPECT(f != NULL, "events file %s", path);
+    CHECK(f != NULL, "events file %s", path);
     if (f == NULL)
         return;
     char *line = NULL;
@@ -114,10 +106,10 @@ static void check_events_file(const char *path)
     while ((len = getline(&line, &cap, f)) > 0) {
         if (line[len - 1] == '\n')
             line[len - 1] = '\0';
-        EXPECT(i < n_msgs && strcmp(line, msgs[i].body) == 0, "events line %zu = message", i);
+        CHECK(i < n_msgs && strcmp(line, msgs[i].body) == 0, "events line %zu = message", i);
         i++;
     }
-    EXPECT(i == n_msgs, "%zu lines in the events file, %zu messages received", i, n_msgs);
+    CHECK(i == n_msgs, "%zu lines in the events file, %zu messages received", i, n_msgs);
     free(line);
     fclose(f);
 }
@@ -134,20 +126,18 @@ int main(int argc, char **argv)
     void *ctx = zmq_ctx_new();
     void *sub = zmq_socket(ctx, ZMQ_SUB);
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
-    EXPECT(zmq_connect(sub, endpoint) == 0, "connect %s", endpoint);
+    CHECK(zmq_connect(sub, endpoint) == 0, "connect %s", endpoint);
     char *engine_argv[] = {argv[1], "replay", "--config", argv[2], "--endpoint", endpoint,
                            "--wait-subscribers", "1", "--events", events, "--quiet", argv[3],
                            NULL};
     pid_t pid = start_engine(engine_argv);
     int status = receive_all(sub, pid);
-    EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0, "engine exit status %d", status);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "engine exit status %d", status);
     check_messages();
     check_events_file(events);
     zmq_close(sub);
     zmq_ctx_term(ctx);
     for (size_t i = 0; i < n_msgs; i++)
         free(msgs[i].body);
-    if (failures)
-        fprintf(stderr, "test_subscriber: %d failure(s)\n", failures);
-    return failures ? 1 : 0;
+    return check_report("test_subscriber");
 }

@@ -5,6 +5,8 @@
  * usage: test_real_recordings EARSHOT SITE.json AUDIO WORK_DIR T_LO T_HI
  * T_LO..T_HI: where the recording's impulse is (seconds). */
 #include <jansson.h>
+
+#include "../dsp/check.h"
 #include <math.h>
 #include <sndfile.h>
 #include <stdio.h>
@@ -15,16 +17,6 @@
 #define MAX_CH 64
 #define CLIP_LEVEL 0.999 /* the engine's documented clipping threshold */
 
-static int failures;
-#define EXPECT(cond, ...)                                                       \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            failures++;                                                         \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                 \
-            fprintf(stderr, __VA_ARGS__);                                       \
-            fputc('\n', stderr);                                                \
-        }                                                                       \
-    } while (0)
 
 typedef struct {
     int channels;
@@ -66,7 +58,7 @@ static int run_engine(char **argv, const char *events)
 static void check_messages(const char *events, const file_facts *f, double t_lo, double t_hi)
 {
     FILE *in = fopen(events, "r");
-    EXPECT(in != NULL, "events file %s", events);
+    CHECK(in != NULL, "events file %s", events);
     if (in == NULL)
         return;
     double peak_dbfs[MAX_CH];
@@ -77,7 +69,7 @@ static void check_messages(const char *events, const file_facts *f, double t_lo,
     char line[65536];
     while (fgets(line, sizeof line, in) != NULL) {
         json_t *o = json_loads(line, 0, NULL);
-        EXPECT(json_is_object(o), "a JSON object per line");
+        CHECK(json_is_object(o), "a JSON object per line");
         const char *topic = json_string_value(json_object_get(o, "topic"));
         if (topic && strcmp(topic, "heartbeat") == 0) {
             heartbeats++;
@@ -98,14 +90,14 @@ static void check_messages(const char *events, const file_facts *f, double t_lo,
         json_decref(o);
     }
     fclose(in);
-    EXPECT(heartbeats >= 1, "heartbeats published");
-    EXPECT(events_in_window >= 1, "the impulse at %.2f..%.2f s comes out as an event", t_lo,
+    CHECK(heartbeats >= 1, "heartbeats published");
+    CHECK(events_in_window >= 1, "the impulse at %.2f..%.2f s comes out as an event", t_lo,
            t_hi);
     for (int c = 0; c < f->channels; c++) {
         double want = 20.0 * log10(fmax(f->peak[c], 1e-10));
-        EXPECT(fabs(peak_dbfs[c] - want) <= 0.1, "channel %d peak %.2f dBFS, file %.2f", c,
+        CHECK(fabs(peak_dbfs[c] - want) <= 0.1, "channel %d peak %.2f dBFS, file %.2f", c,
                peak_dbfs[c], want);
-        EXPECT(clipped[c] == f->clipped[c], "channel %d clipped %ld, file %ld", c, clipped[c],
+        CHECK(clipped[c] == f->clipped[c], "channel %d clipped %ld, file %ld", c, clipped[c],
                f->clipped[c]);
     }
     printf("%d heartbeats, %d event(s) at the impulse; peaks and clipping agree with the file\n",
@@ -125,11 +117,11 @@ int main(int argc, char **argv)
     }
     fclose(probe);
     file_facts f;
-    EXPECT(read_facts(argv[3], &f) == 0, "read %s", argv[3]);
+    CHECK(read_facts(argv[3], &f) == 0, "read %s", argv[3]);
     const char *base = strrchr(argv[3], '/') ? strrchr(argv[3], '/') + 1 : argv[3];
     char events[4096];
     snprintf(events, sizeof events, "%s/%s.events.jsonl", argv[4], base);
-    EXPECT(run_engine(argv, events) == 0, "earshot replay exits 0 on %s", argv[3]);
+    CHECK(run_engine(argv, events) == 0, "earshot replay exits 0 on %s", argv[3]);
     check_messages(events, &f, atof(argv[5]), atof(argv[6]));
-    return failures ? 1 : 0;
+    return check_report("test_real_recordings");
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "../dsp/check.h"
 #include "earshot/associator.h"
 
 #define N 8

@@ -5,7 +5,7 @@
  * sines. */
 #include <stdlib.h>
 
-#include "check.h"
+#include "../dsp/check.h"
 #include "earshot/condition.h"
 
 static double measured_gain(double f_hz, double fs, double lo, double hi)

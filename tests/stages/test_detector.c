@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "../dsp/check.h"
 #include "earshot/detector.h"
 
 #define FS 48000.0

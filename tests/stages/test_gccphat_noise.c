@@ -6,7 +6,7 @@
  * PHAT, whose whitened noise bins swamp the few signal bins. */
 #include <stdlib.h>
 
-#include "check.h"
+#include "../dsp/check.h"
 #include "earshot/gccphat.h"
 
 #define LEN 4096

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "../dsp/check.h"
 #include "earshot/config.h"
 #include "earshot/pipeline.h"
 
