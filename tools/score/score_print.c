@@ -13,7 +13,7 @@ static void print_source(const es_score_source *s, size_t i, FILE *to)
         return;
     }
     fprintf(to, "   %-5s %-7s %-7s %7.0f m %6.1f deg  %+6.2f deg %+6.1f %%  %6.0f m  cep50 %5.0f m  "
-                "%5.2f  %7.2f ms  alerts %d events %d\n",
+                "%5.2f  %7.2f ms  alerts %d, events %d\n",
             s->id, s->est_kind, s->est_class, s->est_range_m, s->est_bearing_deg,
             s->bearing_err_deg, 100.0 * s->range_err_frac, s->position_err_m, s->cep50_m,
             s->confidence, s->latency_ms, s->n_alerts, s->n_events);
@@ -21,8 +21,9 @@ static void print_source(const es_score_source *s, size_t i, FILE *to)
 
 void es_score_print(const es_score_report *r, const es_score_limits *limits, FILE *to)
 {
-    fprintf(to, "  # truth     kind      range    bearing   estimate: id  kind    class     range"
-                "    bearing   err_b      err_r    err_pos   uncertainty  conf  latency\n");
+    fprintf(to, "%3s %-9s %-7s %9s %10s   %-5s %-7s %-7s %9s %10s  %10s %8s  %8s  %13s  %5s  %10s  %s\n",
+            "#", "truth", "kind", "range", "bearing", "id", "kind", "class", "range", "bearing",
+            "err bear", "err rng", "err pos", "cep50", "conf", "latency", "messages");
     for (size_t i = 0; i < r->n_sources; i++)
         print_source(&r->sources[i], i, to);
     fprintf(to,
