@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Seeds tried per group (see form_group); bounds the work per poll. */
+#define MAX_SEEDS_TRIED 64
+
 typedef struct {
     uint32_t sensor;
     int64_t frame;
@@ -17,6 +20,7 @@ struct es_associator_s {
     int64_t margin_frames;
     es_onset *pool;              /* capacity slots */
     size_t *order;               /* pending slots sorted by onset frame */
+    size_t *by_strength;         /* positions in order, clearest onset first */
     size_t n_pending;
     size_t *free_slots;
     size_t n_free;
@@ -84,9 +88,11 @@ es_associator es_associator_create(const es_associator_config *cfg, es_error *er
     a->gate_frames = calloc(n * n, sizeof *a->gate_frames);
     a->pool = calloc(cap, sizeof *a->pool);
     a->order = calloc(cap, sizeof *a->order);
+    a->by_strength = calloc(cap, sizeof *a->by_strength);
     a->free_slots = calloc(cap, sizeof *a->free_slots);
     a->expected = calloc(a->cfg.max_expected, sizeof *a->expected);
-    if (!a->gate_frames || !a->pool || !a->order || !a->free_slots || !a->expected) {
+    if (!a->gate_frames || !a->pool || !a->order || !a->by_strength || !a->free_slots ||
+        !a->expected) {
         es_error_set(err, ES_ENOMEM, "associator: out of memory");
         es_associator_destroy(&a);
         return NULL;
@@ -158,22 +164,6 @@ static void expire_expectations(es_associator a, int64_t complete_frame)
     }
 }
 
-/* Every sensor other than the seed's has an onset inside its gate. */
-static int all_sensors_heard(const struct es_associator_s *a, const es_onset *seed)
-{
-    size_t n = a->cfg.n_sensors, heard = 1;
-    unsigned char seen[ES_MAX_SENSORS] = {0};
-    seen[seed->sensor] = 1;
-    for (size_t p = 1; p < a->n_pending; p++) {
-        const es_onset *o = &a->pool[a->order[p]];
-        if (!seen[o->sensor] && o->frame - seed->frame <= gate(a, seed->sensor, o->sensor)) {
-            seen[o->sensor] = 1;
-            heard++;
-        }
-    }
-    return heard == n;
-}
-
 static int consistent(const struct es_associator_s *a, const es_onset *o, const size_t *members,
                       size_t n_members)
 {
@@ -185,29 +175,104 @@ static int consistent(const struct es_associator_s *a, const es_onset *o, const 
     return 1;
 }
 
-static void form_group(es_associator a, es_onset_group *g)
+/* The onsets a group seeded at pending position `s` would take: taken in
+ * the order `by_strength` gives (see strength_order), each inside the
+ * seed's gate and consistent with every member already taken. Writes
+ * their pending positions (seed first) to pos and returns how many. */
+static size_t collect(const struct es_associator_s *a, size_t s, const size_t *by_strength,
+                      size_t *pos)
 {
-    size_t members[ES_MAX_SENSORS], member_pos[ES_MAX_SENSORS], n_members = 1;
-    const es_onset *seed = &a->pool[a->order[0]];
-    members[0] = a->order[0];
-    member_pos[0] = 0;
-    for (size_t p = 1; p < a->n_pending && n_members < a->cfg.n_sensors; p++) {
+    size_t members[ES_MAX_SENSORS], n = 1;
+    const es_onset *seed = &a->pool[a->order[s]];
+    members[0] = a->order[s];
+    pos[0] = s;
+    for (size_t k = 0; k < a->n_pending && n < a->cfg.n_sensors; k++) {
+        size_t p = by_strength[k];
         const es_onset *o = &a->pool[a->order[p]];
-        if (o->frame - seed->frame > gate(a, seed->sensor, o->sensor))
+        if (p == s || llabs(o->frame - seed->frame) > gate(a, seed->sensor, o->sensor) ||
+            !consistent(a, o, members, n))
             continue;
-        if (!consistent(a, o, members, n_members))
-            continue;
-        member_pos[n_members] = p;
-        members[n_members++] = a->order[p];
+        pos[n] = p;
+        members[n++] = a->order[p];
     }
-    g->n = n_members;
-    for (size_t m = 0; m < n_members; m++) {
-        a->group_store[m] = a->pool[members[m]];
+    return n;
+}
+
+/* Candidates are offered clearest first: a weak stray trigger on a sensor
+ * must not take that sensor's place from the wavefront's strong onset.
+ * SNRs within 6 dB count as equal, and then the earlier onset (a direct
+ * arrival before its echo) comes first. */
+static int stronger(const struct es_associator_s *a, size_t p, size_t q)
+{
+    const es_onset *x = &a->pool[a->order[p]], *y = &a->pool[a->order[q]];
+    int bx = (int)floor(x->snr_db / 6.0), by = (int)floor(y->snr_db / 6.0);
+    if (bx != by)
+        return bx > by;
+    return x->frame < y->frame;
+}
+
+static void strength_order(const struct es_associator_s *a, size_t *by_strength)
+{
+    for (size_t k = 0; k < a->n_pending; k++) {
+        size_t p = k, j = k;
+        while (j > 0 && stronger(a, p, by_strength[j - 1])) {
+            by_strength[j] = by_strength[j - 1];
+            j--;
+        }
+        by_strength[j] = p;
+    }
+}
+
+static int cmp_size(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    return (a > b) - (a < b);
+}
+
+static int64_t widest_gate(const struct es_associator_s *a, uint32_t sensor)
+{
+    int64_t widest = 0;
+    for (uint32_t j = 0; j < a->cfg.n_sensors; j++)
+        if (gate(a, sensor, j) > widest)
+            widest = gate(a, sensor, j);
+    return widest;
+}
+
+/* A stray onset (a gust, a click) just before a wavefront would, as the
+ * seed, pull some of the wavefront's onsets into a group of its own and
+ * split the event. So every onset inside the earliest one's window is
+ * tried as the seed and the largest group wins (the earliest seed on a
+ * tie); the strays are left to form their own, too small, groups.
+ * Returns the size and fills best[] with pending positions, seed first. */
+static size_t best_group(es_associator a, size_t *best)
+{
+    size_t trial[ES_MAX_SENSORS], n_best = 0;
+    strength_order(a, a->by_strength);
+    const es_onset *first = &a->pool[a->order[0]];
+    int64_t window = widest_gate(a, first->sensor);
+    for (size_t s = 0; s < a->n_pending && s < MAX_SEEDS_TRIED; s++) {
+        if (a->pool[a->order[s]].frame - first->frame > window)
+            break;
+        size_t n = collect(a, s, a->by_strength, trial);
+        if (n > n_best) {
+            n_best = n;
+            memcpy(best, trial, n * sizeof *trial);
+        }
+    }
+    return n_best;
+}
+
+static void take_group(es_associator a, size_t *pos, size_t n, es_onset_group *g)
+{
+    g->n = n;
+    for (size_t m = 0; m < n; m++) {
+        a->group_store[m] = a->pool[a->order[pos[m]]];
         g->onset[m] = &a->group_store[m];
     }
     /* Remove from the back so earlier positions stay valid. */
-    for (size_t m = n_members; m-- > 0;)
-        remove_pending(a, member_pos[m]);
+    qsort(pos, n, sizeof *pos, cmp_size);
+    for (size_t m = n; m-- > 0;)
+        remove_pending(a, pos[m]);
 }
 
 int es_associator_poll(es_associator a, int64_t complete_frame, es_onset_group *g)
@@ -215,16 +280,16 @@ int es_associator_poll(es_associator a, int64_t complete_frame, es_onset_group *
     expire_expectations(a, complete_frame);
     if (a->n_pending == 0)
         return 0;
-    const es_onset *seed = &a->pool[a->order[0]];
-    int64_t widest = 0;
-    for (uint32_t j = 0; j < a->cfg.n_sensors; j++)
-        if (gate(a, seed->sensor, j) > widest)
-            widest = gate(a, seed->sensor, j);
-    int ready = a->draining || complete_frame > seed->frame + widest ||
-                all_sensors_heard(a, seed);
+    size_t pos[ES_MAX_SENSORS];
+    size_t n = best_group(a, pos);
+    /* The group is final when every sensor is in it, or when no onset can
+     * still join it: its seed's gate has closed for onsets to come. */
+    const es_onset *seed = &a->pool[a->order[pos[0]]];
+    int ready = a->draining || n == a->cfg.n_sensors ||
+                complete_frame > seed->frame + widest_gate(a, seed->sensor);
     if (!ready)
         return 0;
-    form_group(a, g);
+    take_group(a, pos, n, g);
     return 1;
 }
 
@@ -274,6 +339,7 @@ void es_associator_destroy(es_associator *a)
     free((*a)->gate_frames);
     free((*a)->pool);
     free((*a)->order);
+    free((*a)->by_strength);
     free((*a)->free_slots);
     free((*a)->expected);
     free(*a);

@@ -41,6 +41,7 @@ struct es_detector_s {
 
     es_onset queue[QUEUE_LEN];    /* finished, not yet handed out */
     size_t q_head, q_count;
+    uint64_t lost;                /* onsets the caller had no room for */
 };
 
 static void set_defaults(es_detector_config *c)
@@ -169,8 +170,10 @@ static void fill_snippet(const struct es_detector_s *d, es_onset *o)
 
 static void enqueue(es_detector d, const es_onset *o)
 {
-    if (d->q_count == QUEUE_LEN) /* cannot happen with dead time >= snippet */
+    if (d->q_count == QUEUE_LEN) { /* the caller gave no room for QUEUE_LEN onsets */
+        d->lost++;
         return;
+    }
     d->queue[(d->q_head + d->q_count) % QUEUE_LEN] = *o;
     d->q_count++;
 }
@@ -268,13 +271,18 @@ static size_t drain_queue(es_detector d, es_onset *out, size_t max_out)
 size_t es_detector_execute(es_detector d, const float *x, size_t n, int64_t frame0,
                            es_onset *out, size_t max_out)
 {
-    if (d->seen == 0)
+    if (d->seen == 0 && d->state == IDLE)
         d->next_frame = frame0;
+    size_t n_out = 0;
     for (size_t i = 0; i < n; i++) {
         float v = isfinite(x[i]) ? x[i] : 0.0f; /* a NaN must not poison the averages */
         feed_sample(d, v);
+        /* Hand finished onsets out as they come, so a long block cannot
+         * overflow the small internal queue. */
+        if (d->q_count > 0 && n_out < max_out)
+            n_out += drain_queue(d, out + n_out, max_out - n_out);
     }
-    return drain_queue(d, out, max_out);
+    return n_out + drain_queue(d, out + n_out, max_out - n_out);
 }
 
 size_t es_detector_flush(es_detector d, es_onset *out, size_t max_out)
@@ -287,6 +295,17 @@ size_t es_detector_flush(es_detector d, es_onset *out, size_t max_out)
             feed_sample(d, 0.0f);
     }
     return drain_queue(d, out, max_out);
+}
+
+void es_detector_restart(es_detector d, int64_t frame)
+{
+    memset(d->hist, 0, sizeof d->hist);
+    d->next_frame = frame;
+    d->seen = 0;
+    d->in_event = 0;
+    d->state = IDLE;
+    d->mta = d->lta;
+    d->sta = d->lta;
 }
 
 int64_t es_detector_delay_frames(es_detector d)

@@ -23,6 +23,8 @@ static const char replay_usage[] =
     "  --wait-subscribers N   before reading, wait for N subscribers\n"
     "  --wait-timeout MS      ... at most MS milliseconds (default 5000)\n"
     "  --quiet                no readable line per event on stderr\n"
+    "  --test-stall AT:FOR    (tests) stall the analysis for FOR s of wall time\n"
+    "                         when it reaches AT s of audio\n"
     "  -h, --help             this help\n";
 
 static int parse_count(const char *s, long lo, long hi, long *out)
@@ -35,6 +37,22 @@ static int parse_count(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
+static int parse_stall(const char *s, es_replay_options *o)
+{
+    char *end = NULL;
+    double at = strtod(s, &end);
+    if (end == s || *end != ':')
+        return -1;
+    const char *rest = end + 1;
+    double len = strtod(rest, &end);
+    if (end == rest || *end != '\0' || !(at >= 0.0 && at <= 3600.0) ||
+        !(len > 0.0 && len <= 3600.0))
+        return -1;
+    o->stall_at_s = at;
+    o->stall_for_s = len;
+    return 0;
+}
+
 static int usage_error(const char *what)
 {
     fprintf(stderr, "earshot replay: %s\n%s", what, replay_usage);
@@ -42,7 +60,7 @@ static int usage_error(const char *what)
 }
 
 enum { OPT_CONFIG = 1, OPT_EVENTS, OPT_REALTIME, OPT_ENDPOINT, OPT_BLOCK, OPT_WAIT, OPT_WAIT_MS,
-       OPT_QUIET, OPT_HELP };
+       OPT_QUIET, OPT_STALL, OPT_HELP };
 
 static int parse_args(int argc, char **argv, es_replay_options *o)
 {
@@ -55,6 +73,7 @@ static int parse_args(int argc, char **argv, es_replay_options *o)
         {"wait-subscribers", required_argument, NULL, OPT_WAIT},
         {"wait-timeout", required_argument, NULL, OPT_WAIT_MS},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"test-stall", required_argument, NULL, OPT_STALL},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0}};
     long v = 0;
@@ -82,6 +101,10 @@ static int parse_args(int argc, char **argv, es_replay_options *o)
             if (parse_count(optarg, 1, 3600000, &v) != 0)
                 return usage_error("--wait-timeout takes milliseconds from 1 to 3600000");
             o->wait_timeout_ms = (int)v;
+            break;
+        case OPT_STALL:
+            if (parse_stall(optarg, o) != 0)
+                return usage_error("--test-stall takes AT:FOR, seconds (0..3600)");
             break;
         case 'h':
         case OPT_HELP: fputs(replay_usage, stdout); return -1;

@@ -170,7 +170,8 @@ static int check_band(const cfg_ctx *ctx, es_site_config *cfg, bool hi_given)
 static int parse_detection(const cfg_ctx *ctx, json_t *root, es_site_config *cfg)
 {
     static const char *const detection_keys[] = {"band_lo_hz", "band_hi_hz", "trigger_db",
-                                                 "launch_min_range_m", "full_scale_db_spl", NULL};
+                                                 "launch_min_range_m", "full_scale_db_spl",
+                                                 "min_sensors", NULL};
     static const char p[] = "detection";
     json_t *det;
     es_detection_config *d = &cfg->detection;
@@ -185,6 +186,12 @@ static int parse_detection(const cfg_ctx *ctx, json_t *root, es_site_config *cfg
                            &d->launch_min_range_m, NULL));
         TRY(cfg_get_number(ctx, det, p, "full_scale_db_spl", &full_scale_rule,
                            &d->full_scale_db_spl, NULL));
+        TRY(cfg_get_int(ctx, det, p, "min_sensors", false, 0, ES_MAX_SENSORS, &d->min_sensors));
+        if (d->min_sensors != 0 &&
+            (d->min_sensors < ES_MIN_SENSORS_TO_LOCATE || (size_t)d->min_sensors > cfg->n_sensors))
+            return cfg_fail(ctx, "detection.min_sensors", "%d must be 0 (automatic) or from %d to "
+                            "the %zu sensors configured", d->min_sensors,
+                            ES_MIN_SENSORS_TO_LOCATE, cfg->n_sensors);
     }
     return check_band(ctx, cfg, hi_given);
 }

@@ -15,6 +15,9 @@ static const char usage_text[] =
     "over ZeroMQ.\n"
     "\n"
     "commands:\n"
+    "  run --config SITE.json [--events FILE|-]\n"
+    "        live: capture from the PortAudio input named in the config until\n"
+    "        SIGINT/SIGTERM (SIGHUP re-reads the atmosphere)\n"
     "  replay --config SITE.json [--realtime] [--events FILE|-] INPUT\n"
     "        run the pipeline on a recorded multichannel file (WAV, FLAC, ...)\n"
     "  demo [--keep DIR]\n"
@@ -49,6 +52,10 @@ int main(int argc, char **argv)
         printf("earshot %s (contract version %d)\n", ES_VERSION_STRING, ES_CONTRACT_VERSION);
         return ES_EXIT_OK;
     }
+    if (strcmp(cmd, "run") == 0)
+        return es_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "_capture-helper") == 0) /* internal, not in the usage */
+        return es_cmd_capture_helper(argc - 1, argv + 1);
     if (strcmp(cmd, "replay") == 0)
         return es_cmd_replay(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)

@@ -188,6 +188,8 @@ json_t *es_msg_event_body(const es_event *ev, const char *topic,
     bad |= put(o, "peak_dbfs", db_value(ev->peak_dbfs));
     bad |= put(o, "source_level_db", db_value(ev->source_level_db));
     bad |= put(o, "snr_db", db_value(ev->mean_snr_db));
+    bad |= put(o, "latency_buffer_ms", es_msg_real(ev->latency_buffer_s * 1e3, SCALE_MS));
+    bad |= put(o, "latency_window_ms", es_msg_real(ev->latency_window_s * 1e3, SCALE_MS));
     bad |= put(o, "speed_of_sound_mps", es_msg_real(ev->c_mps, SCALE_ATMOS));
     bad |= put(o, "speed_of_sound_sigma_mps", es_msg_real(ev->c_sigma_mps, SCALE_ATMOS));
     if (bad) {

@@ -14,7 +14,7 @@
 #include "earshot/localizer.h"
 
 #define MAX_OUTPUTS 64
-#define ONSETS_PER_CALL 4
+#define ONSETS_PER_CALL 64
 /* Onsets within this of a located wavefront's predicted arrival belong to
  * it (echoes, late picks), not to a new event. */
 #define ABSORB_TOLERANCE_S 0.05
@@ -32,6 +32,7 @@ struct es_pipeline_s {
     es_localizer loc;
     es_classifier cls;
     int64_t detector_delay_frames;
+    size_t min_sensors;              /* an event needs this many used */
 
     float *conditioned;              /* one sensor's block */
     float *clean;                    /* the block with non-finite samples zeroed */
@@ -109,6 +110,18 @@ static int make_event_stages(es_pipeline p, es_error *err)
     return p->cls ? ES_OK : ES_EINVAL;
 }
 
+/* With the speed of sound solved too, four arrivals fit any four onsets
+ * exactly; requiring half the array keeps coincidences of strays (gusts,
+ * clicks) from becoming events, while a far launch is heard everywhere
+ * and a dead sensor or two does not matter. */
+static size_t min_sensors_for(const es_site_config *s)
+{
+    if (s->detection.min_sensors > 0)
+        return (size_t)s->detection.min_sensors;
+    size_t half = (s->n_sensors + 1) / 2;
+    return half > ES_MIN_SENSORS_TO_LOCATE ? half : ES_MIN_SENSORS_TO_LOCATE;
+}
+
 static int check_config(const es_pipeline_config *cfg, es_error *err)
 {
     if (cfg == NULL || cfg->site == NULL)
@@ -151,6 +164,7 @@ es_pipeline es_pipeline_create(const es_pipeline_config *cfg, es_error *err)
         return NULL;
     }
     p->detector_delay_frames = es_detector_delay_frames(p->det[0]);
+    p->min_sensors = min_sensors_for(&p->site);
     return p;
 }
 
@@ -191,8 +205,9 @@ static void locate_group(es_pipeline p, const es_onset_group *g)
     es_pipeline_output *o = &p->out[p->n_out];
     memset(o, 0, sizeof *o);
     int64_t predicted[ES_MAX_SENSORS];
-    if (g->n < ES_MIN_SENSORS_TO_LOCATE ||
-        es_localizer_execute(p->loc, g, &p->atm, &o->event, predicted) != ES_OK) {
+    if (g->n < p->min_sensors ||
+        es_localizer_execute(p->loc, g, &p->atm, &o->event, predicted) != ES_OK ||
+        o->event.n_used < p->min_sensors) {
         p->stats.unlocated++;
         requeue_without_seed(p, g);
         return;
@@ -244,6 +259,18 @@ int es_pipeline_execute(es_pipeline p, const float *interleaved, size_t frames)
     p->stats.frames += (int64_t)frames;
     associate(p);
     return (int)p->n_out;
+}
+
+void es_pipeline_skip_to(es_pipeline p, int64_t frame)
+{
+    if (frame <= p->stats.frames)
+        return;
+    for (size_t i = 0; i < p->site.n_sensors; i++) {
+        es_condition_reset(p->cond[i]);
+        es_detector_restart(p->det[i], frame);
+    }
+    p->stats.frames_lost += (uint64_t)(frame - p->stats.frames);
+    p->stats.frames = frame;
 }
 
 int es_pipeline_finish(es_pipeline p)

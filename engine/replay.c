@@ -1,25 +1,25 @@
-/* Replay of a recorded file through pipeline and publisher
- * (see include/earshot/replay.h). */
+/* Replay of a recorded file through the threaded engine (see
+ * include/earshot/replay.h). The calling thread is the audio source: it
+ * reads blocks from the file into the capture ring, as fast as the
+ * analysis takes them (back-pressure: a file never overruns) or, with
+ * --realtime, paced like a live capture (and then a full ring drops the
+ * block and counts an overrun, as live). */
 #include "earshot/replay.h"
 
-#include <errno.h>
 #include <math.h>
 #include <sndfile.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "earshot/capture.h"
 #include "earshot/config.h"
 #include "earshot/publisher.h"
+#include "earshot/runtime.h"
+#include "runtime_internal.h" /* rt_sleep_s */
 
-#define CAPTURE_LOG_LEN 4096u        /* blocks remembered for latency */
-#define HEARTBEAT_PERIOD_S 0.5       /* well inside the contract's 1 s */
-
-typedef struct {
-    int64_t frame0;
-    double mono_s;
-} capture_mark;
+#define FAST_RING_BLOCKS 64u
+#define PACED_RING_BLOCKS 256u
+#define BACKPRESSURE_WAIT_S 0.0002
 
 typedef struct {
     const es_replay_options *opt;
@@ -27,21 +27,11 @@ typedef struct {
     es_site_config site;
     SNDFILE *sf;
     SF_INFO info;
-    es_pipeline pipe;
-    es_publisher pub;
+    size_t block_frames;
     float *block;
-    capture_mark marks[CAPTURE_LOG_LEN];
-    uint64_t n_marks;
-    double last_heartbeat_s;
-    double start_mono_s;
-    uint64_t heartbeats;
-    es_heartbeat hb;
+    es_capture cap;
+    es_runtime rt;
 } replay;
-
-static void log_line(void *ctx, const char *line)
-{
-    fprintf((FILE *)ctx, "earshot: %s\n", line);
-}
 
 static void warn_config(void *ctx, const char *msg)
 {
@@ -62,147 +52,86 @@ static int open_input(replay *r, es_error *err)
                                        r->info.channels, r->info.samplerate, err);
 }
 
+/* Returns an exit status: 0, 2 (config or input) or 1 (run time). */
 static int setup(replay *r, es_error *err)
 {
     const es_replay_options *o = r->opt;
-    int rc = es_site_config_load(o->config_path, &r->site, warn_config, r->log, err);
-    if (rc == ES_OK)
-        rc = open_input(r, err);
-    if (rc != ES_OK)
+    if (es_site_config_load(o->config_path, &r->site, warn_config, r->log, err) != ES_OK ||
+        open_input(r, err) != ES_OK)
         return 2;
-    size_t block = o->block_frames ? o->block_frames : 512;
-    es_pipeline_config pc = {.site = &r->site, .channels = r->info.channels,
-                             .max_block_frames = block};
-    r->pipe = es_pipeline_create(&pc, err);
-    r->block = calloc(block * (size_t)r->info.channels, sizeof *r->block);
-    if (r->pipe == NULL || r->block == NULL)
-        return r->pipe ? (es_error_set(err, ES_ENOMEM, "out of memory"), 1) : 2;
-    es_publisher_config bc = {.endpoint = o->endpoint ? o->endpoint : r->site.endpoint,
-                              .events_path = o->events_path, .log = log_line,
-                              .log_ctx = r->log};
-    r->pub = es_publisher_create(&bc, &r->site, err);
-    return r->pub ? 0 : 1;
+    r->block_frames = o->block_frames ? o->block_frames : 512;
+    r->block = calloc(r->block_frames * (size_t)r->info.channels, sizeof *r->block);
+    es_capture_config cc = {.channels = r->info.channels, .block_frames = r->block_frames,
+                            .ring_blocks = o->realtime ? PACED_RING_BLOCKS : FAST_RING_BLOCKS};
+    r->cap = r->block ? es_capture_create(&cc, err) : NULL;
+    if (r->cap == NULL)
+        return r->block ? 1 : (es_error_set(err, ES_ENOMEM, "out of memory"), 1);
+    es_runtime_config rc = {.site = &r->site, .capture = r->cap, .endpoint = o->endpoint,
+                            .events_path = o->events_path, .paced = o->realtime,
+                            .print_events = o->print_events, .log = r->log,
+                            .wait_subscribers = o->wait_subscribers,
+                            .wait_timeout_ms = o->wait_timeout_ms,
+                            .stall_at_s = o->stall_at_s,
+                            .stall_for_s = o->stall_for_s};
+    r->rt = es_runtime_create(&rc, err);
+    if (r->rt == NULL)
+        return 1;
+    return es_runtime_start(r->rt, err) == ES_OK ? 0 : 1;
 }
 
-static double capture_time_of(const replay *r, int64_t frame)
+static void pace(const replay *r, int64_t frames_done, double start_s)
 {
-    uint64_t lo = r->n_marks > CAPTURE_LOG_LEN ? r->n_marks - CAPTURE_LOG_LEN : 0;
-    for (uint64_t k = r->n_marks; k-- > lo;) {
-        const capture_mark *m = &r->marks[k % CAPTURE_LOG_LEN];
-        if (m->frame0 <= frame)
-            return m->mono_s;
-    }
-    return r->marks[lo % CAPTURE_LOG_LEN].mono_s; /* older than we remember */
+    double due_s = start_s + (double)frames_done / (double)r->info.samplerate;
+    rt_sleep_s(due_s - es_clock_mono_s());
 }
 
-static void print_event(replay *r, const es_event *ev, int as_alert)
+static void wait_for_room(const replay *r)
 {
-    if (!r->opt->print_events)
-        return;
-    fprintf(r->log,
-            "%s %s %.1f km bearing %.0f deg +-%.0f m (cep50)  t_origin %.3f s  "
-            "conf %.2f  sensors %zu/%zu  id E%llu\n",
-            as_alert ? "ALERT" : "event",
-            ev->cls != ES_CLASS_UNKNOWN ? es_class_name(ev->cls) : es_kind_name(ev->kind),
-            ev->range_m / 1000.0, ev->bearing_deg, ev->cep50_m, ev->t_origin_s, ev->confidence,
-            ev->n_used, r->site.n_sensors, (unsigned long long)ev->id);
-}
-
-static int publish_outputs(replay *r, int n)
-{
-    int rc = 0;
-    for (int i = 0; i < n; i++) {
-        const es_pipeline_output *o = es_pipeline_output_at(r->pipe, (size_t)i);
-        double captured_s = capture_time_of(r, o->event.last_arrival_frame);
-        /* The siren's message goes first: it is the one a life waits on. */
-        if (o->is_alert && es_publisher_send_event(r->pub, &o->event, 1, captured_s) != ES_OK)
-            rc = -1;
-        if (es_publisher_send_event(r->pub, &o->event, 0, captured_s) != ES_OK)
-            rc = -1;
-        print_event(r, &o->event, o->is_alert);
-    }
-    return rc;
-}
-
-static void send_heartbeat(replay *r)
-{
-    es_heartbeat *hb = &r->hb;
-    memset(hb, 0, sizeof *hb);
-    es_pipeline_health(r->pipe, hb);
-    es_pipeline_stats st;
-    es_pipeline_stats_get(r->pipe, &st);
-    hb->overruns = 0; /* a file never overruns: reading waits for analysis */
-    hb->events = st.events;
-    hb->alerts = st.alerts;
-    (void)es_publisher_send_heartbeat(r->pub, hb); /* failures are logged */
-    r->heartbeats++;
-    r->last_heartbeat_s = es_clock_mono_s();
-}
-
-static void pace(const replay *r, int64_t frames_done)
-{
-    double due_s = r->start_mono_s + (double)frames_done / (double)r->info.samplerate;
-    double wait_s = due_s - es_clock_mono_s();
-    if (wait_s <= 0.0)
-        return;
-    struct timespec ts = {(time_t)wait_s, (long)((wait_s - floor(wait_s)) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
+    es_ring ring = es_capture_ring(r->cap);
+    while (es_ring_space(ring) == 0)
+        rt_sleep_s(BACKPRESSURE_WAIT_S);
 }
 
 static int read_loop(replay *r, es_error *err)
 {
-    size_t block = r->opt->block_frames ? r->opt->block_frames : 512;
     int64_t done = 0;
-    r->start_mono_s = es_clock_mono_s();
+    double start_s = es_clock_mono_s();
     for (;;) {
         if (r->opt->realtime)
-            pace(r, done);
-        sf_count_t got = sf_readf_float(r->sf, r->block, (sf_count_t)block);
+            pace(r, done, start_s);
+        else
+            wait_for_room(r);
+        sf_count_t got = sf_readf_float(r->sf, r->block, (sf_count_t)r->block_frames);
         if (got < 0 || sf_error(r->sf) != SF_ERR_NO_ERROR)
             return es_error_set(err, ES_EIO, "%s: read failed after %.3f s: %s",
                                 r->opt->input_path, (double)done / r->info.samplerate,
                                 sf_strerror(r->sf));
         if (got == 0)
             return ES_OK;
-        r->marks[r->n_marks++ % CAPTURE_LOG_LEN] = (capture_mark){done, es_clock_mono_s()};
-        int n = es_pipeline_execute(r->pipe, r->block, (size_t)got);
+        (void)es_capture_push(r->cap, r->block, (size_t)got); /* paced: may overrun, counted */
         done += got;
-        if (n < 0)
-            return es_error_set(err, ES_EIO, "pipeline failed: %s", es_status_str(n));
-        publish_outputs(r, n);
-        if (es_clock_mono_s() - r->last_heartbeat_s >= HEARTBEAT_PERIOD_S)
-            send_heartbeat(r);
+        if (r->opt->realtime && got < (sf_count_t)r->block_frames)
+            pace(r, done, start_s); /* the last, short block arrives when it ends */
     }
 }
 
-static int finish(replay *r)
-{
-    int n = es_pipeline_finish(r->pipe);
-    while (n > 0) {
-        publish_outputs(r, n);
-        n = es_pipeline_finish(r->pipe);
-    }
-    send_heartbeat(r);
-    return n < 0 ? n : ES_OK;
-}
-
-static void fill_result(const replay *r, es_replay_result *res, double t0_s)
+static void fill_result(const replay *r, const es_runtime_stats *st, es_replay_result *res)
 {
     memset(res, 0, sizeof *res);
-    es_pipeline_stats_get(r->pipe, &res->stats);
-    res->audio_s = (double)res->stats.frames / (double)r->info.samplerate;
-    res->wall_s = es_clock_mono_s() - t0_s;
-    res->messages = es_publisher_seq(r->pub);
-    res->send_failures = es_publisher_failures(r->pub);
-    res->heartbeats = r->heartbeats;
-    snprintf(res->endpoint, sizeof res->endpoint, "%s", es_publisher_endpoint(r->pub));
+    res->stats = st->pipeline;
+    res->audio_s = (double)st->pipeline.frames / (double)r->info.samplerate;
+    res->wall_s = st->wall_s;
+    res->messages = st->messages;
+    res->heartbeats = st->heartbeats;
+    res->send_failures = st->send_failures;
+    res->overruns = st->overruns;
+    snprintf(res->endpoint, sizeof res->endpoint, "%s", es_runtime_endpoint(r->rt));
 }
 
 static void teardown(replay *r)
 {
-    es_publisher_destroy(&r->pub);
-    es_pipeline_destroy(&r->pipe);
+    es_runtime_destroy(&r->rt);
+    es_capture_destroy(&r->cap);
     if (r->sf != NULL)
         sf_close(r->sf);
     free(r->block);
@@ -219,19 +148,17 @@ int es_replay_run(const es_replay_options *opt, es_replay_result *res, es_error 
     r->log = opt->log ? opt->log : stderr;
     int status = setup(r, err);
     if (status == 0) {
-        fprintf(r->log, "earshot: publishing on %s\n", es_publisher_endpoint(r->pub));
-        if (opt->wait_subscribers > 0)
-            es_publisher_wait_subscribers(r->pub, opt->wait_subscribers,
-                                          opt->wait_timeout_ms ? opt->wait_timeout_ms : 5000);
-        double t0_s = es_clock_mono_s();
-        /* The first heartbeat follows the first block (last_heartbeat_s is
-         * 0), so its health figures describe audio, not an empty window. */
+        fprintf(r->log, "earshot: publishing on %s\n", es_runtime_endpoint(r->rt));
         int rc = read_loop(r, err);
-        if (rc == ES_OK)
-            rc = finish(r);
-        status = rc == ES_OK ? 0 : 1;
+        /* The end goes through the ring after the last block, so everything
+         * before it is analysed and published first, even after an error. */
+        (void)es_capture_end(r->cap, 1);
+        es_runtime_wait(r->rt, -1.0);
+        es_runtime_stats st;
+        es_runtime_stop(r->rt, &st);
         if (res != NULL)
-            fill_result(r, res, t0_s);
+            fill_result(r, &st, res);
+        status = rc == ES_OK ? 0 : 1;
     }
     teardown(r);
     free(r);

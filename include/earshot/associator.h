@@ -4,8 +4,10 @@
  * distance over the slowest plausible sound speed (still-air speed minus
  * wind), plus the pick uncertainty. The associator holds onsets until the
  * earliest one's gate has closed (or every sensor has spoken), then forms a
- * group: the earliest onset and, per other sensor, the earliest onset that
- * is consistent with every member already taken. Once a group has been
+ * group around a seed: per other sensor, the earliest onset that is
+ * consistent with every member already taken. Every onset in the earliest
+ * one's window is tried as the seed and the largest group wins, so a stray
+ * trigger just before a wavefront cannot split it. Once a group has been
  * located, the caller registers the arrivals it predicts at every sensor;
  * onsets that match them (echoes, late triggers, the rest of a salvo's
  * first round) are absorbed rather than becoming a second event. */
@@ -38,7 +40,7 @@ typedef struct {
 typedef struct {
     size_t n;
     es_onset *onset[ES_MAX_SENSORS]; /* valid until the next call; onset[0]
-                                        is the seed, the earliest */
+                                        is the seed */
 } es_onset_group;
 
 es_associator es_associator_create(const es_associator_config *cfg,

@@ -45,6 +45,8 @@ typedef struct {
     double trigger_db;           /* STA/LTA trigger ratio, default 12 dB */
     double launch_min_range_m;   /* launch rule; 0 = derive from the array */
     double full_scale_db_spl;    /* SPL at 0 dBFS, default 140 dB re 20 uPa */
+    int min_sensors;             /* sensors an event needs; 0 = automatic:
+                                    max(4, half the sensors, rounded up) */
 } es_detection_config;
 
 typedef struct {

@@ -47,6 +47,11 @@ size_t es_detector_execute(es_detector d, const float *x, size_t n,
  * Returns 0 or 1 onsets written. */
 size_t es_detector_flush(es_detector d, es_onset *out, size_t max_out);
 
+/* After lost audio: forgets the signal (a pending onset included) and
+ * resumes at stream frame `frame`, warming up again before it may fire, so
+ * the jump does not pass for an onset. */
+void es_detector_restart(es_detector d, int64_t frame);
+
 /* Frames the detector holds an onset back before emitting it: onsets at
  * frames before (last frame fed - this) are all already out. */
 int64_t es_detector_delay_frames(es_detector d);

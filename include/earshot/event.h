@@ -60,6 +60,12 @@ typedef struct {
     double mean_snr_db;
     double c_mps;                /* effective speed of sound of the fix */
     double c_sigma_mps;          /* its 1-sigma (0: held at the config's) */
+    /* Latency parts (live and paced replay; 0 otherwise): from the last
+     * used arrival to the capture of its block (buffering), and the stream
+     * time the analysis then waited for the event to complete (window).
+     * The rest of latency_ms is processing. */
+    double latency_buffer_s;
+    double latency_window_s;
 } es_event;
 
 #ifdef __cplusplus

@@ -13,7 +13,7 @@ extern "C" {
 
 /* Samples of conditioned audio carried with each onset: enough before the
  * onset for the noise and after it for the blast's first cycles. */
-#define ES_SNIPPET_LEN 4096
+#define ES_SNIPPET_LEN 2048
 #define ES_SNIPPET_PRE 1024
 
 typedef struct {

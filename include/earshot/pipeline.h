@@ -42,6 +42,7 @@ typedef struct {
     uint64_t onsets_dropped;     /* associator pool full */
     uint64_t onsets_absorbed;    /* matched an already located wavefront */
     uint64_t bad_samples;        /* NaN or infinite input, replaced by 0 */
+    uint64_t frames_lost;        /* skipped over after lost audio */
 } es_pipeline_stats;
 
 es_pipeline es_pipeline_create(const es_pipeline_config *cfg, es_error *err);
@@ -51,6 +52,11 @@ es_pipeline es_pipeline_create(const es_pipeline_config *cfg, es_error *err);
  * (read them with es_pipeline_output_at before the next call), or a
  * negative es_status. */
 int es_pipeline_execute(es_pipeline p, const float *interleaved, size_t frames);
+
+/* Audio was lost: the next block starts at stream frame `frame` (after
+ * the frames analysed so far). Detectors and filters restart there; the
+ * onsets already held still associate. */
+void es_pipeline_skip_to(es_pipeline p, int64_t frame);
 
 /* End of stream: releases everything still held. Returns outputs ready. */
 int es_pipeline_finish(es_pipeline p);

@@ -1,6 +1,8 @@
-/* Earshot: replay of a recorded multichannel file through the pipeline and
- * the publisher (`earshot replay`, CONTRACT.md section 1). Shared by the
- * command, the demo and the benchmarks so they measure the same code. */
+/* Earshot: replay of a recorded multichannel file through the threaded
+ * engine (`earshot replay`, CONTRACT.md section 1): the same capture ring,
+ * analysis and publisher threads as live capture (include/earshot/
+ * runtime.h), fed from the file. Shared by the command, the demo and the
+ * benchmarks so they measure the same code. */
 #ifndef EARSHOT_REPLAY_H
 #define EARSHOT_REPLAY_H
 
@@ -25,6 +27,7 @@ typedef struct {
     int wait_subscribers;         /* wait for this many SUBs before reading */
     int wait_timeout_ms;          /* ... at most this long, default 5000 */
     int print_events;             /* one readable line per event/alert */
+    double stall_at_s, stall_for_s; /* test hook (see runtime.h), 0 */
     FILE *log;                    /* readable lines and warnings; stderr if NULL */
 } es_replay_options;
 
@@ -34,6 +37,7 @@ typedef struct {
     uint64_t messages;            /* published (all topics) */
     uint64_t heartbeats;
     uint64_t send_failures;
+    uint64_t overruns;            /* blocks dropped (--realtime only) */
     es_pipeline_stats stats;
     char endpoint[256];           /* the bound endpoint */
 } es_replay_result;

@@ -1,6 +1,8 @@
 /* A real subscriber: a ZeroMQ SUB socket connected to `earshot replay`
  * (a separate process) receives alert, event and heartbeat messages with
- * consecutive seq, and exactly the bodies written to --events.
+ * consecutive seq, and exactly the bodies written to --events. The
+ * analysis is stalled on purpose for 2.5 s mid-file (--test-stall): the
+ * heartbeats must keep coming, at least one a second (their `t`).
  * usage: test_subscriber EARSHOT SITE.json AUDIO WORK_DIR */
 #include <jansson.h>
 
@@ -70,6 +72,7 @@ static void check_messages(void)
 {
     size_t alerts = 0, events = 0, heartbeats = 0;
     long long prev = -1;
+    double last_hb_t = 0.0, max_gap_s = 0.0, first_hb_t = 0.0;
     for (size_t i = 0; i < n_msgs; i++) {
         json_error_t je;
         json_t *o = json_loads(msgs[i].body, 0, &je);
@@ -86,8 +89,19 @@ static void check_messages(void)
         alerts += strcmp(msgs[i].topic, "alert") == 0;
         events += strcmp(msgs[i].topic, "event") == 0;
         heartbeats += (size_t)hb;
+        if (hb) {
+            double t = json_number_value(json_object_get(o, "t"));
+            if (last_hb_t > 0.0 && t - last_hb_t > max_gap_s)
+                max_gap_s = t - last_hb_t;
+            if (first_hb_t == 0.0)
+                first_hb_t = t;
+            last_hb_t = t;
+        }
         json_decref(o);
     }
+    printf("heartbeats over %.2f s, largest gap %.3f s\n", last_hb_t - first_hb_t, max_gap_s);
+    CHECK(max_gap_s <= 1.0, "a heartbeat at least every second (largest gap %.3f s)", max_gap_s);
+    CHECK(last_hb_t - first_hb_t >= 2.5, "heartbeats went on through the 2.5 s stall");
     printf("received %zu messages: %zu alerts, %zu events, %zu heartbeats, seq %lld..%lld\n",
            n_msgs, alerts, events, heartbeats, n_msgs ? (long long)0 : -1LL, prev);
     CHECK(alerts >= 1 && events >= 1 && heartbeats >= 2, "all three topics arrive");
@@ -128,8 +142,8 @@ int main(int argc, char **argv)
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
     CHECK(zmq_connect(sub, endpoint) == 0, "connect %s", endpoint);
     char *engine_argv[] = {argv[1], "replay", "--config", argv[2], "--endpoint", endpoint,
-                           "--wait-subscribers", "1", "--events", events, "--quiet", argv[3],
-                           NULL};
+                           "--wait-subscribers", "1", "--events", events, "--quiet",
+                           "--test-stall", "5:2.5", argv[3], NULL};
     pid_t pid = start_engine(engine_argv);
     int status = receive_all(sub, pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "engine exit status %d", status);
