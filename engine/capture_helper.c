@@ -37,7 +37,7 @@
 typedef struct {
     es_pa_shm *shm;
     int64_t frames;              /* callback's frame counter */
-    volatile sig_atomic_t finished;
+    _Atomic int finished;            /* set by PortAudio's thread */
 } helper;
 
 static void sleep_s(double s)
@@ -119,7 +119,7 @@ static int on_audio(const void *input, void *output, unsigned long frames,
 
 static void on_finished(void *user)
 {
-    ((helper *)user)->finished = 1;
+    atomic_store(&((helper *)user)->finished, 1);
 }
 
 /* ------------------------------------------------------ finding a device */
@@ -272,7 +272,7 @@ static _Noreturn void run_stream(helper *h, PaStream *s, pid_t parent)
         sleep_s(POLL_S);
         if (getppid() != parent)
             _exit(0);
-        if (h->finished || Pa_IsStreamActive(s) != 1) {
+        if (atomic_load(&h->finished) || Pa_IsStreamActive(s) != 1) {
             set_message(m, "the stream stopped (device unplugged or audio server gone)");
             finish(m, ES_PA_LOST, 0);
         }

@@ -439,6 +439,8 @@ static es_pa_event watch_up(es_pa_source s, double now_s, char *msg, size_t cap)
         return ES_PA_EVENT_NONE;
     snprintf(msg, cap, "audio device %s lost: %s; sensors reported not ok; reopening every %.0f s",
              s->opened, reason, s->cfg.retry_period_s);
+    end_generation(s, 0); /* never ask PortAudio to close a lost stream */
+    /* The relay has stopped: what it shares with us can change now. */
     s->up = 0;
     s->lost_at_s = now_s;
     s->last_try_s = now_s;
@@ -446,7 +448,6 @@ static es_pa_event watch_up(es_pa_source s, double now_s, char *msg, size_t cap)
     if (!(s->resume_after_s > 0.0))
         s->resume_after_s = now_s;
     s->last_note[0] = '\0';
-    end_generation(s, 0); /* never ask PortAudio to close a lost stream */
     return ES_PA_EVENT_LOST;
 }
 
@@ -456,6 +457,10 @@ static es_pa_event attempt_failed(es_pa_source s, const char *reason, char *msg,
     char why[ES_PA_MSG_MAX];
     snprintf(why, sizeof why, "%s", reason); /* it may live in the region unmapped next */
     end_generation(s, 0);
+    /* Blocks this attempt relayed already count: the next skip starts there. */
+    double last_s = atomic_load_explicit(&s->last_audio_s, memory_order_relaxed);
+    if (last_s > s->resume_after_s)
+        s->resume_after_s = last_s;
     if (strcmp(why, s->last_note) == 0)
         return ES_PA_EVENT_NONE;
     snprintf(s->last_note, sizeof s->last_note, "%s", why);

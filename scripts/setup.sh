@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config          # compiler, build system
   portaudio19-dev                            # live capture
+  jackd2 libjack-jackd2-dev                  # live tests: JACK dummy backend, earshot-jackplay
   libfftw3-dev                               # FFTs (single precision: fftw3f)
   libliquid-dev                              # filters
   libzmq3-dev                                # publishing

@@ -6,7 +6,7 @@
 # every item, so it gets fewer) and blocks through the capture ring. Under
 # ThreadSanitizer everything runs 3-10x slower: fewer, still >= 10^6.
 if(ES_SANITIZE MATCHES "thread")
-  set(ES_RING_STRESS_ITEMS 3000000)
+  set(ES_RING_STRESS_ITEMS 2000000)
   set(ES_RING_STRESS_ITEMS_CAP2 1000000)
   set(ES_CAPTURE_STRESS_BLOCKS 1000000)
 else()
@@ -30,3 +30,8 @@ add_test(NAME threads_capture_stress COMMAND test_capture_stress ${ES_CAPTURE_ST
 set_tests_properties(threads_ring_unit threads_ring_stress_64 threads_ring_stress_8
                      threads_ring_stress_2 threads_capture_unit threads_capture_stress
                      PROPERTIES LABELS threads TIMEOUT 300)
+# A stress test is a producer and a consumer spinning on each other: it
+# takes both cores (ctest -j2 then runs it alone; sharing the cores with
+# other tests only slows every one of them several-fold).
+set_tests_properties(threads_ring_stress_64 threads_ring_stress_8 threads_ring_stress_2
+                     threads_capture_stress PROPERTIES PROCESSORS 2)

@@ -48,12 +48,13 @@ typedef struct {
 
 typedef struct {
     size_t n_sensors;
-    es_sensor_health sensors[ES_MAX_SENSORS];
     uint64_t overruns;           /* audio blocks lost since start */
     es_atmosphere_config atmosphere;
     double stream_time_s;        /* extension: seconds of audio analysed */
     uint64_t events;             /* extension: events published so far */
     uint64_t alerts;             /* extension: alerts published so far */
+    /* Last, so a copy of the first n_sensors entries carries everything. */
+    es_sensor_health sensors[ES_MAX_SENSORS];
 } es_heartbeat;
 
 es_publisher es_publisher_create(const es_publisher_config *cfg,

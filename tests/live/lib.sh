@@ -1,18 +1,24 @@
 # Shared by the live tests (sourced): a private JACK server on the dummy
 # backend, `earshot run` in the background, bounded polling.
 #
-# Each test runs its own server, named after the test and the shell's pid
-# (jackd -n NAME, JACK_DEFAULT_SERVER=NAME for the clients), so tests that
-# run in parallel, and any server already running, never meet. Nothing
-# starts a server by accident (JACK_NO_START_SERVER). The EXIT trap stops
-# everything this script started, SIGKILL if it must, and removes the
-# server's files in /dev/shm.
+# Each test runs its own server, named after the test and its work
+# directory (jackd -n NAME, JACK_DEFAULT_SERVER=NAME for the clients), so
+# tests that run in parallel, other build directories and any server
+# already running never meet. Nothing starts a server by accident
+# (JACK_NO_START_SERVER). The EXIT trap stops everything this script
+# started, SIGKILL if it must, and removes the server's files in /dev/shm.
+#
+# JACK's shared registry has room for 8 servers, and the entry of a server
+# that was SIGKILLed is only reclaimed by a server of the same name: names
+# are therefore stable (no pid in them), and a test that killed its server
+# starts it once more at exit and stops it cleanly.
 #
 # The caller sets: build (the build directory), work (a scratch directory).
 
 export JACK_NO_START_SERVER=1
 export JACK_NO_AUDIO_RESERVATION=1
 JACK_PID=""
+JACK_KILLED=0
 ENGINE_PID=""
 PLAYER_PID=""
 
@@ -40,7 +46,7 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
-jack_name() { echo "es_live_${1}_$$"; }
+jack_name() { echo "es_live_${1}_$(printf %s "$work" | cksum | cut -d' ' -f1)"; }
 
 # jack_start NAME [RATE]: a dummy server with 8 capture ports, ready to use.
 jack_start() {
@@ -52,6 +58,7 @@ jack_start() {
   jackd -n "$name" --no-realtime -d dummy -r "$rate" -p 1024 -C 8 -P 2 \
     >>"$work/jackd.log" 2>&1 &
   JACK_PID=$!
+  JACK_KILLED=0
   wait_until 15 jack_lsp >/dev/null 2>&1 || fail "jackd $name did not start (see $work/jackd.log)"
 }
 
@@ -59,6 +66,18 @@ jack_kill() { # SIGKILL: the server vanishes as an unplugged interface would
   [ -n "$JACK_PID" ] && kill -9 "$JACK_PID" 2>/dev/null
   wait "$JACK_PID" 2>/dev/null || true
   JACK_PID=""
+  JACK_KILLED=1
+}
+
+# A killed server's registry entry: reclaimed by starting it again, freed
+# by a clean stop.
+jack_release() {
+  jack_files_remove
+  jackd -n "$JACK_DEFAULT_SERVER" --no-realtime -d dummy -r 48000 -p 1024 -C 1 -P 1 \
+    >>"$work/jackd.log" 2>&1 &
+  local pid=$!
+  wait_until 10 jack_lsp >/dev/null 2>&1 || true
+  stop_pid "$pid"
 }
 
 jack_files_remove() {
@@ -70,7 +89,10 @@ cleanup() {
   stop_pid "$PLAYER_PID"
   stop_pid "$ENGINE_PID" INT
   stop_pid "$JACK_PID"
-  [ -n "${JACK_DEFAULT_SERVER:-}" ] && jack_files_remove
+  if [ -n "${JACK_DEFAULT_SERVER:-}" ]; then
+    [ "$JACK_KILLED" -eq 1 ] && jack_release
+    jack_files_remove
+  fi
   return 0
 }
 trap cleanup EXIT

@@ -4,8 +4,10 @@
 # heartbeats report every sensor ok: false, heartbeats keep coming (at
 # least one a second for 5 s) and the engine stays up; once the server is
 # back the engine reopens the device by itself and the sensors are ok
-# again; SIGINT still stops it with exit 0. A looped noise scene keeps a
-# live signal on every channel (digital silence would read as dead).
+# again. Then the helper hangs (SIGSTOP): the silence is noticed, the
+# helper killed and the device reopened. Finally the server dies again and
+# SIGINT, with no device, still stops the engine with exit 0. A looped noise scene keeps a live signal on every channel
+# (digital silence would read as dead).
 # usage: live_device_loss.sh BUILD_DIR SCENES_DIR WORK_DIR
 set -euo pipefail
 build=$1 scenes=$2 work=$3
@@ -66,8 +68,24 @@ wait_until 15 heartbeat_after "$t_restart" "n == m && m == 8" ||
 t_good=$(first_heartbeat_after "$t_restart" "n == m && m == 8")
 log "sensors ok again $(awk -v a="$t_good" -v b="$t_restart" 'BEGIN { printf "%.2f", a - b }') s after the server restarted"
 
+# A driver that hangs instead of failing: the capture helper is stopped
+# (SIGSTOP), audio stops without any error; the watchdog must notice the
+# silence, kill the helper and open the device again.
+helper=$(pgrep -P "$ENGINE_PID" -f _capture-helper) || fail "no capture helper process"
+kill -STOP "$helper"
+lost_again() { [ "$(grep -c "lost: no audio for" "$work/engine.err")" -ge 1 ]; }
+back_again() { [ "$(grep -c "is back" "$work/engine.err")" -ge 2 ]; }
+wait_until 4 lost_again || { cat "$work/engine.err" >&2; fail "a hung device was not declared lost"; }
+wait_until 15 back_again || { cat "$work/engine.err" >&2; fail "a hung device was not reopened"; }
+kill -0 "$helper" 2>/dev/null && fail "the hung helper is still there"
+log "hung device declared lost, helper killed, device reopened"
+
+# SIGINT while the device is gone (where a stop or close in PortAudio
+# would wait for a server that is not there): still exit 0, promptly.
 stop_pid "$PLAYER_PID" && PLAYER_PID=""
+jack_kill
+lost_twice() { [ "$(grep -c "lost: the stream stopped" "$work/engine.err")" -ge 2 ]; }
+wait_until 4 lost_twice || { cat "$work/engine.err" >&2; fail "the second loss was not reported"; }
 engine_stop
 cat "$work/engine.err" >&2
-grep -q "lost" "$work/engine.err" || fail "the loss was not reported on stderr"
-grep -q "is back" "$work/engine.err" || fail "the reopening was not reported on stderr"
+grep -q "lost: the stream stopped" "$work/engine.err" || fail "the loss was not reported on stderr"

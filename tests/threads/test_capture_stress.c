@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,8 +34,9 @@
 #define RING_BLOCKS 8
 #define SILENT_EVERY 61
 
+/* One per thread, each on its own cache lines. */
 typedef struct {
-    es_capture capture;
+    alignas(64) es_capture capture;
     uint64_t blocks;
     uint64_t seed;
     /* Producer results. */

@@ -11,14 +11,16 @@
  * releasing it: sequence exactly +1 (no loss, reordering or duplication) and every
  * payload word right (no torn or stale slot). Both sides count how often
  * they found the ring full or empty; the test asserts both edges were hit
- * many times, and that es_ring_space/es_ring_fill were never wrong in the
- * unsafe direction. The indices start at START_INDEX (default 2^32 -
+ * many times, that es_ring_space/es_ring_fill were never wrong in the
+ * unsafe direction, and that a third thread reading them (as a health
+ * report would) always got 0..capacity. The indices start at START_INDEX (default 2^32 -
  * ITEMS/2, through the test hook) so the 2^32 wrap happens mid-stream.
  * Under ThreadSanitizer, any missing happens-before between the plain slot
  * writes and reads is reported as a race. */
 #include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,8 +38,10 @@ typedef struct {
     uint64_t payload[PAYLOAD_WORDS];
 } item; /* 48 bytes */
 
+/* One per thread, each on its own cache lines (counters updated per item
+ * must not bounce between the cores). */
 typedef struct {
-    es_ring ring;
+    alignas(64) es_ring ring;
     uint32_t capacity;
     uint64_t items;
     uint64_t seed;
@@ -95,12 +99,19 @@ static void pause_randomly(uint64_t *rng)
     }
 }
 
-/* While waiting on the other side: poll, yielding now and then so the wait
- * also makes progress with more threads than cores. */
+/* While waiting on the other side: poll, then yield, then sleep, so a wait
+ * also ends soon when the other side is not running (ctest -j runs more
+ * threads than there are cores). */
 static void wait_a_little(uint64_t polls)
 {
-    if ((polls & 15) == 15)
+    if (polls < 32)
+        return;
+    if (polls < 128) {
         sched_yield();
+        return;
+    }
+    struct timespec ts = {0, 20000};
+    nanosleep(&ts, NULL);
 }
 
 /* Before a burst: waits until the ring has room (producer) or an element
@@ -215,6 +226,31 @@ static void *consume(void *arg)
     return NULL;
 }
 
+/* A third thread reading the levels, as a health report would: both must
+ * stay in 0..capacity. Polls in runs, sleeping between them, so it takes
+ * little time from the two that matter. */
+typedef struct {
+    alignas(64) es_ring ring;
+    uint32_t capacity;
+    _Atomic int stop;         /* relaxed: adds no happens-before edge */
+    uint64_t samples, out_of_range;
+} monitor;
+
+static void *watch(void *arg)
+{
+    monitor *m = arg;
+    while (!atomic_load_explicit(&m->stop, memory_order_relaxed)) {
+        for (int i = 0; i < 64; i++) {
+            uint32_t fill = es_ring_fill(m->ring), space = es_ring_space(m->ring);
+            m->out_of_range += fill > m->capacity || space > m->capacity;
+            m->samples++;
+        }
+        struct timespec ts = {0, 50000};
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -248,9 +284,12 @@ int main(int argc, char **argv)
     side prod = {.ring = ring, .capacity = capacity, .items = items, .seed = 0x5EED0001};
     side cons = {.ring = ring, .capacity = capacity, .items = items, .seed = 0x5EED0002};
     double t0 = now_s();
-    pthread_t tp, tc;
+    monitor mon = {.ring = ring, .capacity = capacity};
+    atomic_init(&mon.stop, 0);
+    pthread_t tp, tc, tm;
     if (pthread_create(&tc, NULL, consume, &cons) != 0 ||
-        pthread_create(&tp, NULL, produce, &prod) != 0) {
+        pthread_create(&tp, NULL, produce, &prod) != 0 ||
+        pthread_create(&tm, NULL, watch, &mon) != 0) {
         fprintf(stderr, "ring_stress: cannot start threads\n");
         return 2; /* exiting ends a consumer left waiting */
     }
@@ -259,6 +298,11 @@ int main(int argc, char **argv)
         return 2;
     }
     double wall_s = now_s() - t0;
+    atomic_store_explicit(&mon.stop, 1, memory_order_relaxed);
+    if (pthread_join(tm, NULL) != 0) {
+        fprintf(stderr, "ring_stress: cannot join the monitor\n");
+        return 2;
+    }
 
     printf("ring_stress: capacity %u, %" PRIu64 " items from index %u in %.2f s (%.2f M items/s)\n",
            capacity, items, start, wall_s, wall_s > 0 ? 1e-6 * (double)items / wall_s : 0.0);
@@ -267,6 +311,7 @@ int main(int argc, char **argv)
            " polls)\n",
            prod.edge_hits, prod.waits, prod.wait_polls, cons.edge_hits, cons.waits,
            cons.wait_polls);
+    printf("ring_stress: a third thread read the levels %" PRIu64 " times\n", mon.samples);
 
     CHECK(cons.bad_seq == 0 && cons.bad_payload == 0,
           "%" PRIu64 " out-of-sequence and %" PRIu64 " torn items; first at %" PRIu64
@@ -277,6 +322,9 @@ int main(int argc, char **argv)
           "space/fill promised a slot that was not there: %" PRIu64 " / %" PRIu64,
           prod.level_lies, cons.level_lies);
     CHECK(prod.bad_level == 0 && cons.bad_level == 0, "space/fill above capacity");
+    CHECK(mon.out_of_range == 0 && mon.samples > 0,
+          "a third thread saw space/fill above capacity %" PRIu64 " times in %" PRIu64,
+          mon.out_of_range, mon.samples);
     /* Both edges, often: at least once per 10^4 items each, and both mid-burst
      * (with the other side running) and as a wait. */
     uint64_t min_hits = items / 10000;

@@ -205,8 +205,8 @@ static void test_wrap(uint32_t capacity, uint32_t start)
           "start slot offset %td", (unsigned char *)es_ring_write_slot(r) - memory);
     uint64_t next_in = 0, next_out = 0, v = 0;
     for (int round = 0; round < 3 * (int)capacity; round++) {
-        while (push(r, next_in))
-            next_in++;
+        for (uint32_t i = 0; i <= capacity && push(r, next_in); i++) /* bounded: */
+            next_in++;                                                 /* a bug must not hang */
         check_level(r, capacity, "wrap full");
         for (uint32_t i = 0; i < capacity / 2 + 1; i++) {
             CHECK(pop(r, &v) && v == next_out, "wrap pop %llu: %llu",
@@ -215,7 +215,7 @@ static void test_wrap(uint32_t capacity, uint32_t start)
         }
         check_level(r, capacity - capacity / 2 - 1, "wrap part");
     }
-    while (pop(r, &v)) {
+    for (uint32_t i = 0; i <= capacity && pop(r, &v); i++) {
         CHECK(v == next_out, "wrap drain %llu: %llu", (unsigned long long)next_out,
               (unsigned long long)v);
         next_out++;
