@@ -12,8 +12,12 @@
 #define ENERGY_FLOOR 1e-30
 /* Inside an event the frozen LTA cannot see a second, louder blast (a
  * launch during thunder or a rocket's roar, the next round of a salvo):
- * a jump of the trigger ratio over this recent average fires again. */
+ * a jump of the trigger ratio over the recent level fires again. The
+ * recent level is an average over RETRIGGER_AVERAGE_S that ends
+ * RETRIGGER_LAG_S before now, so a blast rising over a few milliseconds
+ * is not compared with its own first samples. */
 #define RETRIGGER_AVERAGE_S 0.1
+#define RETRIGGER_LAG_S 0.02
 
 enum pick_state { IDLE, WAIT_PICK, WAIT_SNIPPET };
 
@@ -30,6 +34,7 @@ struct es_detector_s {
     double sta, lta;
     double mta;                   /* medium-term average, never frozen */
     int64_t retrigger_frames;     /* earliest re-trigger inside an event */
+    int64_t lag_frames;           /* the MTA's input lags by this much */
     int in_event;                 /* LTA frozen, no re-trigger */
     int64_t event_start;
 
@@ -93,6 +98,7 @@ es_detector es_detector_create(const es_detector_config *cfg, es_error *err)
     d->a_lta = 1.0 - exp(-1.0 / (c.lta_s * fs));
     d->a_mta = 1.0 - exp(-1.0 / (RETRIGGER_AVERAGE_S * fs));
     d->retrigger_frames = (int64_t)((double)(ES_SNIPPET_LEN - ES_SNIPPET_PRE) + 0.1 * fs);
+    d->lag_frames = (int64_t)(RETRIGGER_LAG_S * fs);
     d->trigger_ratio = pow(10.0, c.trigger_db / 10.0);
     d->release_ratio = pow(10.0, c.release_db / 10.0);
     d->min_level = pow(10.0, c.min_level_dbfs / 10.0);
@@ -235,11 +241,9 @@ static void feed_sample(es_detector d, float x)
     d->next_frame++;
     d->seen++;
     double e = (double)x * (double)x;
-    /* The medium-term average lags the STA by its own window, so a jump
-     * is measured against the level just before it. */
-    double mta_before = d->mta;
+    double lagged = (double)hist_at(d, frame - d->lag_frames);
     d->sta += d->a_sta * (e - d->sta);
-    d->mta += d->a_mta * (e - d->mta);
+    d->mta += d->a_mta * (lagged * lagged - d->mta);
     if (!d->in_event)
         d->lta += d->a_lta * (e - d->lta);
     double ratio = d->sta / fmax(d->lta, ENERGY_FLOOR);
@@ -248,9 +252,9 @@ static void feed_sample(es_detector d, float x)
     int fresh = !d->in_event && ratio >= d->trigger_ratio;
     int again = d->in_event && d->state == IDLE &&
                 frame - d->event_start >= d->retrigger_frames &&
-                d->sta >= d->trigger_ratio * fmax(mta_before, ENERGY_FLOOR);
+                d->sta >= d->trigger_ratio * fmax(d->mta, ENERGY_FLOOR);
     if (d->seen > d->warmup_frames && (fresh || again) && d->sta >= d->min_level)
-        start_pick(d, frame, fresh ? d->lta : mta_before);
+        start_pick(d, frame, fresh ? d->lta : d->mta);
     else
         step_event_state(d, frame, ratio);
     if (d->state != IDLE)
