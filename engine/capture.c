@@ -2,16 +2,21 @@
  * include/earshot/capture.h). */
 #include "earshot/capture.h"
 
+#include <math.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 struct es_capture_s {
     es_capture_config cfg;
     es_ring ring;
     void *ring_mem;
     size_t elem_bytes;
+    int wake_fd;                 /* eventfd: producer threads wake the consumer */
     _Atomic uint64_t overruns;
     _Atomic int64_t frames;
     _Atomic uint32_t gap;        /* a block was dropped since the last push */
@@ -40,6 +45,12 @@ es_capture es_capture_create(const es_capture_config *cfg, es_error *err)
         return NULL;
     }
     c->cfg = *cfg;
+    c->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (c->wake_fd < 0) {
+        es_error_set(err, ES_EIO, "capture: eventfd failed");
+        free(c);
+        return NULL;
+    }
     c->elem_bytes = sizeof(es_block) + cfg->block_frames * (size_t)cfg->channels * sizeof(float);
     size_t bytes = es_ring_mem_bytes(cfg->ring_blocks, c->elem_bytes);
     if (bytes == 0) {
@@ -115,7 +126,26 @@ int es_capture_end(es_capture c, int wait)
     b->capture_mono_s = clock_s(CLOCK_MONOTONIC);
     b->capture_unix_s = clock_s(CLOCK_REALTIME);
     es_ring_write_commit(c->ring);
+    es_capture_notify(c);
     return 1;
+}
+
+void es_capture_notify(es_capture c)
+{
+    uint64_t one = 1;
+    ssize_t w = write(c->wake_fd, &one, sizeof one); /* a saturated count still wakes */
+    (void)w;
+}
+
+void es_capture_wait(es_capture c, double timeout_s)
+{
+    struct pollfd p = {.fd = c->wake_fd, .events = POLLIN};
+    int timeout_ms = timeout_s > 0.0 ? (int)ceil(timeout_s * 1000.0) : 0;
+    if (poll(&p, 1, timeout_ms) > 0) {
+        uint64_t count;
+        ssize_t r = read(c->wake_fd, &count, sizeof count);
+        (void)r;
+    }
 }
 
 void es_capture_skip(es_capture c, int64_t frames)
@@ -161,6 +191,8 @@ void es_capture_destroy(es_capture *c)
     if (c == NULL || *c == NULL)
         return;
     es_ring_destroy(&(*c)->ring);
+    if ((*c)->wake_fd >= 0)
+        close((*c)->wake_fd);
     free((*c)->ring_mem);
     free(*c);
     *c = NULL;

@@ -56,7 +56,7 @@ static void restore_stderr(int saved)
 static void print_device(PaDeviceIndex i, const PaDeviceInfo *dev, int is_default)
 {
     const PaHostApiInfo *api = Pa_GetHostApiInfo(dev->hostApi);
-    printf("%c %3d  %-40s  %-12s  %6d  %9.0f Hz\n", is_default ? '*' : ' ', (int)i,
+    printf("%c %3d  %-40s  %-26s  %6d  %9.0f Hz\n", is_default ? '*' : ' ', (int)i,
            dev->name != NULL ? dev->name : "?", api != NULL && api->name != NULL ? api->name : "?",
            dev->maxInputChannels, dev->defaultSampleRate);
 }
@@ -74,7 +74,7 @@ static int list_inputs(void)
         if (dev == NULL || dev->maxInputChannels <= 0)
             continue;
         if (listed++ == 0)
-            printf("  %3s  %-40s  %-12s  %6s  %12s\n", "#", "name", "host API", "inputs",
+            printf("  %3s  %-40s  %-26s  %6s  %12s\n", "#", "name", "host API", "inputs",
                    "default rate");
         print_device(i, dev, i == default_in);
     }

@@ -109,6 +109,7 @@ static int read_loop(replay *r, es_error *err)
         if (got == 0)
             return ES_OK;
         (void)es_capture_push(r->cap, r->block, (size_t)got); /* paced: may overrun, counted */
+        es_capture_notify(r->cap);
         done += got;
         if (r->opt->realtime && got < (sf_count_t)r->block_frames)
             pace(r, done, start_s); /* the last, short block arrives when it ends */

@@ -13,7 +13,9 @@
 
 #define EVENT_RING_LEN 1024u      /* messages between the two threads */
 #define HEALTH_PERIOD_S 0.25      /* stream time between health snapshots */
-#define IDLE_WAIT_S 0.0005        /* analysis poll of an empty audio ring */
+#define IDLE_WAIT_S 0.0005        /* retry of a full event ring */
+#define AUDIO_WAIT_S 0.002        /* longest wait for a block: producers
+                                     notify, this only covers one that cannot */
 
 void rt_sleep_s(double s)
 {
@@ -263,7 +265,7 @@ static void *analysis_main(void *arg)
     while (!atomic_load_explicit(&rt->stop_now, memory_order_relaxed)) {
         const es_block *b = es_ring_read_slot(audio);
         if (b == NULL) {
-            rt_sleep_s(IDLE_WAIT_S); /* the callback may not make system calls to wake us */
+            es_capture_wait(rt->cfg.capture, AUDIO_WAIT_S);
             continue;
         }
         if (b->flags & ES_BLOCK_END) {

@@ -97,6 +97,8 @@ static int relay_waiting(es_pa_source s, generation *g, int64_t *expected)
         atomic_store_explicit(&s->last_audio_s, es_clock_mono_s(), memory_order_relaxed);
         atomic_fetch_add_explicit(&s->gen_blocks, 1, memory_order_relaxed);
     }
+    if (moved > 0)
+        es_capture_notify(s->cfg.capture);
     return moved;
 }
 

@@ -72,8 +72,17 @@ int es_capture_end(es_capture c, int wait);
  * overrun. Added for the live source (engine/source_portaudio.c). */
 void es_capture_skip(es_capture c, int64_t frames);
 
+/* Producer side, NOT from an audio callback (it makes a system call): wakes
+ * a consumer waiting in es_capture_wait. Thread producers (the file reader,
+ * the live relay) call it after pushing; es_capture_end calls it. */
+void es_capture_notify(es_capture c);
+
 /* Consumer side (the analysis thread). */
 es_ring es_capture_ring(es_capture c);
+
+/* Consumer side: waits until a producer notifies or timeout_s passes (a
+ * producer that cannot notify is still seen, by the timeout). */
+void es_capture_wait(es_capture c, double timeout_s);
 
 /* Either side, any thread. */
 uint64_t es_capture_overruns(es_capture c);   /* blocks dropped */
