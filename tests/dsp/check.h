@@ -52,13 +52,19 @@ static inline double test_uniform(test_rng *r)
     return ((double)(x >> 11) + 0.5) * (1.0 / 9007199254740992.0);
 }
 
+/* splitmix64's output function: a well-mixed 64-bit hash of x. */
+static inline uint64_t test_splitmix64(uint64_t x)
+{
+    uint64_t z = x + 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
 /* A generator from any seed (splitmix64 scrambles nearby seeds apart). */
 static inline test_rng test_rng_make(uint64_t seed)
 {
-    uint64_t z = seed + 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
+    uint64_t z = test_splitmix64(seed);
     test_rng r = {z != 0 ? z : 1};
     return r;
 }

@@ -49,17 +49,9 @@ typedef struct {
     int got_end;
 } shared;
 
-static uint64_t splitmix64(uint64_t x)
-{
-    uint64_t z = x + 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 static uint32_t block_frames_of(uint64_t k)
 {
-    return 1 + (uint32_t)(splitmix64(k ^ 0xB10C) % BLOCK_FRAMES);
+    return 1 + (uint32_t)(test_splitmix64(k ^ 0xB10C) % BLOCK_FRAMES);
 }
 
 static int silent(uint64_t k)
@@ -69,7 +61,7 @@ static int silent(uint64_t k)
 
 static float sample_of(int64_t frame, int ch)
 {
-    return (float)(splitmix64((uint64_t)frame * CHANNELS + (uint64_t)ch) & 0xFFFFFF);
+    return (float)(test_splitmix64((uint64_t)frame * CHANNELS + (uint64_t)ch) & 0xFFFFFF);
 }
 
 static uint64_t next_random(uint64_t *s)

@@ -55,17 +55,9 @@ typedef struct {
     uint64_t first_bad_got;
 } side;
 
-static uint64_t splitmix64(uint64_t x)
-{
-    uint64_t z = x + 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 static uint64_t payload_word(uint64_t seq, int k)
 {
-    return splitmix64(seq * PAYLOAD_WORDS + (uint64_t)k);
+    return test_splitmix64(seq * PAYLOAD_WORDS + (uint64_t)k);
 }
 
 static uint64_t next_random(uint64_t *s)
