@@ -22,7 +22,8 @@ struct es_localizer_s {
 static void set_defaults(es_localizer_config *c)
 {
     if (c->max_refine_s <= 0) c->max_refine_s = 0.02;
-    if (c->sigma_floor_s <= 0) c->sigma_floor_s = 50e-6;
+    if (c->sigma_floor_s <= 0) c->sigma_floor_s = 20e-6;
+    if (c->position_sigma_m < 0) c->position_sigma_m = 0.0;
     if (c->min_peak <= 0) c->min_peak = 0.08;
     if (c->search_max_range_m <= 0) c->search_max_range_m = 30000.0;
     if (c->outlier_sigma <= 0) c->outlier_sigma = 6.0;
@@ -101,9 +102,13 @@ typedef struct {
     int64_t base_frame;
 } arrivals;
 
-/* Arrival of each member relative to the reference's onset, in seconds. */
-static void measure_arrivals(es_localizer L, const es_onset_group *g, arrivals *a)
+/* Arrival of each member relative to the reference's onset, in seconds,
+ * and its 1-sigma: the GCC lag's (wider for a weaker correlation peak) and
+ * the sensor position's (an error along the wavefront's path shifts the
+ * arrival by that distance over the speed of sound), independent. */
+static void measure_arrivals(es_localizer L, const es_onset_group *g, double c_mps, arrivals *a)
 {
+    double position_s = L->cfg.position_sigma_m / c_mps;
     const es_localizer_config *c = &L->cfg;
     size_t ref = pick_reference(g);
     const es_onset *r = g->onset[ref];
@@ -112,7 +117,7 @@ static void measure_arrivals(es_localizer L, const es_onset_group *g, arrivals *
     a->in.n = 0;
     for (size_t i = 0; i < g->n; i++) {
         const es_onset *o = g->onset[i];
-        double rel_frames = 0.0, sigma_s = c->sigma_floor_s;
+        double rel_frames = 0.0, lag_sigma_s = c->sigma_floor_s;
         a->refused[i] = 0;
         if (i != ref) {
             es_gccphat_result res;
@@ -123,12 +128,12 @@ static void measure_arrivals(es_localizer L, const es_onset_group *g, arrivals *
             }
             rel_frames = (double)(o->snippet_frame - r->snippet_frame) + res.lag_samples;
             /* A weaker correlation peak means a less certain lag. */
-            sigma_s = c->sigma_floor_s / res.peak;
+            lag_sigma_s = c->sigma_floor_s / res.peak;
         }
         size_t k = a->in.n++;
         a->in.sensor[k] = o->sensor;
         a->in.arrival_s[k] = rel_frames / fs;
-        a->in.sigma_s[k] = sigma_s;
+        a->in.sigma_s[k] = sqrt(lag_sigma_s * lag_sigma_s + position_s * position_s);
         a->member[k] = i;
     }
 }
@@ -203,10 +208,11 @@ int es_localizer_execute(es_localizer L, const es_onset_group *g, const es_atmos
         return ES_EINVAL;
     arrivals a;
     memset(&a, 0, sizeof a);
-    measure_arrivals(L, g, &a);
+    double c_mps = es_speed_of_sound_mps(atm->temperature_c);
+    measure_arrivals(L, g, c_mps, &a);
     if (a.in.n < ES_MIN_SENSORS_TO_LOCATE)
         return ES_EINVAL;
-    a.in.c_mps = es_speed_of_sound_mps(atm->temperature_c);
+    a.in.c_mps = c_mps;
     a.in.c_sigma_mps = L->cfg.speed_sigma_mps > 0 ? L->cfg.speed_sigma_mps : 0.0;
     es_wind_vector(atm->wind_speed_mps, atm->wind_from_deg, a.in.wind_en_mps);
     es_fix fix;

@@ -30,6 +30,7 @@ static const cfg_num_rule band_rule = {.lo = 0, .hi = 192000, .lo_exclusive = tr
 static const cfg_num_rule trigger_rule = {.lo = 3, .hi = 60};
 static const cfg_num_rule min_range_rule = {.lo = 0, .hi = 100000};
 static const cfg_num_rule full_scale_rule = {.lo = 80, .hi = 220};
+static const cfg_num_rule position_sigma_rule = {.lo = 0, .hi = 10};
 
 enum { SAMPLE_RATE_MIN = 8000, SAMPLE_RATE_MAX = 384000, CHANNEL_MAX = 1023 };
 
@@ -171,7 +172,7 @@ static int parse_detection(const cfg_ctx *ctx, json_t *root, es_site_config *cfg
 {
     static const char *const detection_keys[] = {"band_lo_hz", "band_hi_hz", "trigger_db",
                                                  "launch_min_range_m", "full_scale_db_spl",
-                                                 "min_sensors", NULL};
+                                                 "min_sensors", "position_sigma_m", NULL};
     static const char p[] = "detection";
     json_t *det;
     es_detection_config *d = &cfg->detection;
@@ -187,6 +188,8 @@ static int parse_detection(const cfg_ctx *ctx, json_t *root, es_site_config *cfg
         TRY(cfg_get_number(ctx, det, p, "full_scale_db_spl", &full_scale_rule,
                            &d->full_scale_db_spl, NULL));
         TRY(cfg_get_int(ctx, det, p, "min_sensors", false, 0, ES_MAX_SENSORS, &d->min_sensors));
+        TRY(cfg_get_number(ctx, det, p, "position_sigma_m", &position_sigma_rule,
+                           &d->position_sigma_m, NULL));
         if (d->min_sensors != 0 &&
             (d->min_sensors < ES_MIN_SENSORS_TO_LOCATE || (size_t)d->min_sensors > cfg->n_sensors))
             return cfg_fail(ctx, "detection.min_sensors", "%d must be 0 (automatic) or from %d to "
@@ -246,7 +249,8 @@ void es_site_config_defaults(es_site_config *cfg)
                                              .wind_from_deg = 0.0};
     cfg->detection = (es_detection_config){.band_lo_hz = 40.0, .band_hi_hz = 2000.0,
                                            .trigger_db = 12.0, .launch_min_range_m = 0.0,
-                                           .full_scale_db_spl = 140.0};
+                                           .full_scale_db_spl = 140.0,
+                                           .position_sigma_m = 0.05};
     /* The default band edge must stay below Nyquist at any rate. */
     if (cfg->sample_rate_hz > 0 && cfg->detection.band_hi_hz >= cfg->sample_rate_hz / 2.0)
         cfg->detection.band_hi_hz = 0.45 * cfg->sample_rate_hz;

@@ -207,7 +207,7 @@ static json_t *sensor_health_object(const es_sensor_health *s)
     const es_health_snapshot *h = &s->health;
     int bad = 0;
     bad |= put(o, "id", id_value(s->id));
-    bad |= put(o, "ok", json_boolean(h->ok));
+    bad |= put(o, "ok", json_boolean(h->ok && !s->suspect));
     bad |= put(o, "level_dbfs", db_value(h->level_dbfs));
     bad |= put(o, "clipping", json_boolean(h->clipping));
     /* Extensions. */
@@ -215,6 +215,8 @@ static json_t *sensor_health_object(const es_sensor_health *s)
     bad |= put(o, "dead", json_boolean(h->dead));
     bad |= put(o, "stuck", json_boolean(h->stuck));
     bad |= put(o, "clipped_samples", count_value(h->clipped_samples));
+    bad |= put(o, "rejected_recent", json_integer((json_int_t)s->rejected_recent));
+    bad |= put(o, "suspect", json_boolean(s->suspect));
     if (bad) {
         json_decref(o);
         return NULL;

@@ -33,6 +33,9 @@ struct es_pipeline_s {
     es_classifier cls;
     int64_t detector_delay_frames;
     size_t min_sensors;              /* an event needs this many used */
+    /* Per sensor, one bit per event it was heard in, newest lowest: 1 when
+     * the solver left it out. */
+    uint8_t rejected_bits[ES_MAX_SENSORS];
 
     float *conditioned;              /* one sensor's block */
     float *clean;                    /* the block with non-finite samples zeroed */
@@ -96,7 +99,8 @@ static int make_event_stages(es_pipeline p, es_error *err)
                               .origin_lon_deg = s->origin_lon_deg,
                               .origin_alt_m = s->origin_alt_m,
                               .band_lo_hz = s->detection.band_lo_hz,
-                              .band_hi_hz = s->detection.band_hi_hz};
+                              .band_hi_hz = s->detection.band_hi_hz,
+                              .position_sigma_m = s->detection.position_sigma_m};
     sensor_positions(s, lc.sensor_m);
     p->loc = es_localizer_create(&lc, err);
     if (p->loc == NULL)
@@ -189,6 +193,38 @@ static void analyse_sensors(es_pipeline p, const float *x, size_t frames)
     }
 }
 
+/* A sensor the solver keeps leaving out is suspect: its configured
+ * position or its clock is probably wrong, and its data should not be
+ * trusted until someone looks. */
+#define SUSPECT_WINDOW 5u
+#define SUSPECT_REJECTIONS 3
+
+static void track_rejections(es_pipeline p, const es_event *ev)
+{
+    for (size_t k = 0; k < ev->n_used; k++)
+        p->rejected_bits[ev->used[k]] = (uint8_t)(p->rejected_bits[ev->used[k]] << 1);
+    for (size_t k = 0; k < ev->n_rejected; k++)
+        p->rejected_bits[ev->rejected[k]] = (uint8_t)((p->rejected_bits[ev->rejected[k]] << 1) | 1u);
+}
+
+static unsigned recent_rejections(const es_pipeline p, size_t sensor)
+{
+    unsigned bits = p->rejected_bits[sensor] & ((1u << SUSPECT_WINDOW) - 1u), n = 0;
+    for (; bits; bits &= bits - 1)
+        n++;
+    return n;
+}
+
+/* Onsets the fix left out may belong to another wavefront (the next round
+ * of a salvo): they go back to be associated again, not to waste. */
+static void requeue_rejected(es_pipeline p, const es_onset_group *g, const es_event *ev)
+{
+    for (size_t k = 0; k < g->n; k++)
+        for (size_t r = 0; r < ev->n_rejected; r++)
+            if (g->onset[k]->sensor == ev->rejected[r])
+                (void)es_associator_push(p->assoc, g->onset[k]);
+}
+
 /* A group that cannot be located may have been seeded by a false trigger
  * (a gust, a click) that pulled in the real wavefront's onsets: the seed
  * (the earliest member, first in the group) is dropped and the others go
@@ -213,11 +249,13 @@ static void locate_group(es_pipeline p, const es_onset_group *g)
         return;
     }
     es_classifier_execute(p->cls, g, &o->event);
+    track_rejections(p, &o->event);
     /* The members are consumed already; expect the rest of the wavefront. */
     for (size_t k = 0; k < g->n; k++)
         predicted[g->onset[k]->sensor] = INT64_MIN;
     int64_t tol = (int64_t)(ABSORB_TOLERANCE_S * p->site.sample_rate_hz);
     es_associator_expect(p->assoc, predicted, p->site.n_sensors, tol);
+    requeue_rejected(p, g, &o->event);
     o->event.id = p->next_id++;
     o->event.revision = 0;
     o->is_alert = o->event.kind == ES_KIND_LAUNCH;
@@ -294,6 +332,8 @@ void es_pipeline_health(es_pipeline p, es_heartbeat *hb)
     for (size_t i = 0; i < p->site.n_sensors; i++) {
         memcpy(hb->sensors[i].id, p->site.sensors[i].id, sizeof hb->sensors[i].id);
         es_health_snapshot_take(p->health[i], &hb->sensors[i].health);
+        hb->sensors[i].rejected_recent = recent_rejections(p, i);
+        hb->sensors[i].suspect = hb->sensors[i].rejected_recent >= SUSPECT_REJECTIONS;
     }
     hb->atmosphere = p->atm;
     hb->stream_time_s = (double)p->stats.frames / (double)p->site.sample_rate_hz;

@@ -66,8 +66,11 @@ static void merge_health(es_runtime rt, const es_heartbeat *h)
     if (!rt->hb_fresh) {
         memcpy(hb->sensors, h->sensors, n * sizeof h->sensors[0]);
     } else {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             merge_sensor(&hb->sensors[i].health, &h->sensors[i].health);
+            hb->sensors[i].rejected_recent = h->sensors[i].rejected_recent;
+            hb->sensors[i].suspect = h->sensors[i].suspect;
+        }
     }
     hb->n_sensors = n;
     hb->atmosphere = h->atmosphere;

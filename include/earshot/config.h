@@ -47,6 +47,8 @@ typedef struct {
     double full_scale_db_spl;    /* SPL at 0 dBFS, default 140 dB re 20 uPa */
     int min_sensors;             /* sensors an event needs; 0 = automatic:
                                     max(4, half the sensors, rounded up) */
+    double position_sigma_m;     /* 1-sigma of each configured sensor
+                                    position (survey accuracy), default 0.05 */
 } es_detection_config;
 
 typedef struct {

@@ -33,7 +33,12 @@ typedef struct {
     double band_lo_hz, band_hi_hz;   /* GCC-PHAT band */
     double max_refine_s;         /* GCC search gate around the coarse onsets,
                                     default 0.02 */
-    double sigma_floor_s;        /* smallest arrival sigma, default 50e-6 */
+    double sigma_floor_s;        /* smallest timing sigma of a GCC lag,
+                                    default 20e-6 */
+    /* 1-sigma of each sensor's configured position, metres: an arrival is
+     * that uncertain in time (over the speed of sound) even when the lag is
+     * measured perfectly. 0 for a perfectly surveyed array. */
+    double position_sigma_m;
     double min_peak;             /* GCC peaks below this drop the sensor,
                                     default 0.08 */
     double search_max_range_m;   /* default 30000 */

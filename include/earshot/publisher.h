@@ -44,6 +44,11 @@ typedef struct {
 typedef struct {
     char id[ES_SENSOR_ID_MAX];
     es_health_snapshot health;
+    /* Of the last events this sensor was heard in, how many the solver
+     * left out; `suspect` when it keeps being left out (a misplaced
+     * microphone, a drifting clock): then `ok` is false too. */
+    unsigned rejected_recent;
+    int suspect;
 } es_sensor_health;
 
 typedef struct {
