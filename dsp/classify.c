@@ -23,7 +23,7 @@ es_classifier es_classifier_create(const es_classifier_config *cfg, es_error *er
     }
     c->cfg = *cfg;
     if (c->cfg.launch_min_range_m == 0.0)
-        c->cfg.launch_min_range_m = fmax(2.0 * cfg->camp_radius_m, 500.0);
+        c->cfg.launch_min_range_m = fmax(1.25 * cfg->camp_radius_m, 300.0);
     if (c->cfg.impact_min_level_db == 0.0)
         c->cfg.impact_min_level_db = 150.0;
     return c;

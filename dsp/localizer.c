@@ -51,7 +51,7 @@ static int make_parts(es_localizer L, es_error *err)
         .source_u_m = 0.0,
         .search_max_range_m = c->search_max_range_m,
         .max_iterations = 100,
-        .cov_mode = ES_COV_INFLATE,
+        .cov_mode = ES_COV_BAYES,
         .outlier_sigma = c->outlier_sigma,
         .min_sensors = ES_MIN_SENSORS_TO_LOCATE,
     };

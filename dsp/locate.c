@@ -50,7 +50,8 @@ static int validate_config(const es_locate_config *cfg, es_error *err)
     if (cfg->max_iterations < 1 || cfg->max_iterations > LOC_MAX_ITERATIONS)
         return es_error_set(err, ES_EINVAL, "locate: max_iterations %d outside [1, %d]",
                             cfg->max_iterations, LOC_MAX_ITERATIONS);
-    if (cfg->cov_mode != ES_COV_APRIORI && cfg->cov_mode != ES_COV_INFLATE)
+    if (cfg->cov_mode != ES_COV_APRIORI && cfg->cov_mode != ES_COV_INFLATE &&
+        cfg->cov_mode != ES_COV_BAYES)
         return es_error_set(err, ES_EINVAL, "locate: unknown cov_mode %d", (int)cfg->cov_mode);
     if (!(cfg->outlier_sigma >= 0.0) || !isfinite(cfg->outlier_sigma))
         return es_error_set(err, ES_EINVAL, "locate: outlier_sigma %g is not >= 0",
@@ -200,6 +201,8 @@ static size_t count_active(const loc_problem *pr)
     return k;
 }
 
+#define BAYES_PRIOR_DOF 2.0
+
 /* The fix from a fit: the (e, n, t0) block of the covariance is their
  * marginal covariance (c integrated out when it was solved). */
 static void fill_fix(const es_locate loc, const loc_fit *fit, es_fix *out)
@@ -217,6 +220,8 @@ static void fill_fix(const es_locate loc, const loc_fit *fit, es_fix *out)
     double inflate = 1.0;
     if (loc->cfg.cov_mode == ES_COV_INFLATE && out->dof > 0)
         inflate = fmax(1.0, fit->chi2 / out->dof);
+    else if (loc->cfg.cov_mode == ES_COV_BAYES && out->dof >= 0)
+        inflate = (BAYES_PRIOR_DOF + fit->chi2) / (BAYES_PRIOR_DOF + out->dof);
     for (int r = 0; r < 3; r++)
         for (int c = 0; c < 3; c++)
             out->cov[r][c] = fit->cov[r][c] * inflate;

@@ -24,7 +24,7 @@ typedef struct {
     size_t n_sensors;
     double sensor_m[ES_MAX_SENSORS][3];   /* east, north, up */
     double camp_radius_m;        /* farthest sensor from the origin */
-    double launch_min_range_m;   /* 0: max(2 x camp radius, 500 m) */
+    double launch_min_range_m;   /* 0: max(1.25 x camp radius, 300 m) */
     double impact_min_level_db;  /* source level at 1 m, default 150 dB */
     double full_scale_db_spl;    /* SPL of 0 dBFS */
 } es_classifier_config;

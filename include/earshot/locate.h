@@ -36,7 +36,14 @@ typedef struct es_locate_s *es_locate;
 
 typedef enum {
     ES_COV_APRIORI = 0,   /* (J^T W J)^-1 from the given sigmas only */
-    ES_COV_INFLATE = 1    /* ... times max(1, chi^2/dof) */
+    ES_COV_INFLATE = 1,   /* ... times max(1, chi^2/dof) */
+    /* ... times (nu0 + chi^2) / (nu0 + dof): the a-priori sigmas are a
+     * prior worth nu0 = 2 degrees of freedom, updated by the fit's own
+     * residuals (the scaled-inverse-chi^2 posterior of the variance). Few
+     * sensors: mostly the prior; many: mostly the data, in both
+     * directions, so an over-cautious prior does not make the reported
+     * uncertainty too large either. */
+    ES_COV_BAYES = 2
 } es_cov_mode;
 
 typedef struct {
