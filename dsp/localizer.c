@@ -27,7 +27,6 @@ static void set_defaults(es_localizer_config *c)
     if (c->min_peak <= 0) c->min_peak = 0.08;
     if (c->search_max_range_m <= 0) c->search_max_range_m = 30000.0;
     if (c->outlier_sigma <= 0) c->outlier_sigma = 6.0;
-    if (c->speed_sigma_mps == 0) c->speed_sigma_mps = 3.0;
 }
 
 static int make_parts(es_localizer L, es_error *err)
@@ -208,12 +207,17 @@ int es_localizer_execute(es_localizer L, const es_onset_group *g, const es_atmos
         return ES_EINVAL;
     arrivals a;
     memset(&a, 0, sizeof a);
-    double c_mps = es_speed_of_sound_mps(atm->temperature_c);
+    double c_mps = es_speed_of_sound_humid_mps(atm->temperature_c, atm->humidity_pct);
     measure_arrivals(L, g, c_mps, &a);
     if (a.in.n < ES_MIN_SENSORS_TO_LOCATE)
         return ES_EINVAL;
     a.in.c_mps = c_mps;
-    a.in.c_sigma_mps = L->cfg.speed_sigma_mps > 0 ? L->cfg.speed_sigma_mps : 0.0;
+    /* The prior on the speed of sound: the configured air and how far the
+     * real air along the paths may be from it (set, or from physics). */
+    a.in.c_sigma_mps = L->cfg.speed_sigma_mps > 0.0 ? L->cfg.speed_sigma_mps
+                       : L->cfg.speed_sigma_mps < 0.0
+                           ? 0.0
+                           : es_speed_of_sound_sigma_mps(atm->temperature_c, atm->humidity_pct);
     es_wind_vector(atm->wind_speed_mps, atm->wind_from_deg, a.in.wind_en_mps);
     es_fix fix;
     int rc = es_locate_execute(L->solver, &a.in, &fix);

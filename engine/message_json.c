@@ -28,7 +28,8 @@
 #define SCALE_GEO_DEG 1e8    /* lat/lon: 1e-8 deg */
 #define SCALE_DEG 1e2        /* bearings, orientations, wind: 0.01 deg */
 #define SCALE_S 1e6          /* times: 1e-6 s */
-#define SCALE_MS 1e3         /* latency, residuals: 0.001 ms */
+#define SCALE_MS 1e3         /* latency: 0.001 ms */
+#define SCALE_RESIDUAL_MS 1e5 /* fit residuals: 0.01 us, they can be that small */
 #define SCALE_DB 1e1         /* levels: 0.1 dB */
 #define SCALE_UNIT 1e3       /* confidence: 0.001 */
 #define SCALE_ATMOS 1e2      /* degC, m/s: 0.01 */
@@ -184,7 +185,7 @@ json_t *es_msg_event_body(const es_event *ev, const char *topic,
     bad |= put(o, "sensors_rejected",
                sensor_list(ev->rejected, ev->n_rejected, ids));
     bad |= put(o, "residual_rms_ms",
-               es_msg_real(ev->residual_rms_s * 1e3, SCALE_MS));
+               es_msg_real(ev->residual_rms_s * 1e3, SCALE_RESIDUAL_MS));
     bad |= put(o, "peak_dbfs", db_value(ev->peak_dbfs));
     bad |= put(o, "source_level_db", db_value(ev->source_level_db));
     bad |= put(o, "snr_db", db_value(ev->mean_snr_db));
@@ -251,7 +252,10 @@ static json_t *atmosphere_object(const es_atmosphere_config *a)
     bad |= put(o, "wind_from_deg", es_msg_real(a->wind_from_deg, SCALE_DEG));
     /* Extension: the speed the solver uses at this temperature. */
     bad |= put(o, "speed_of_sound_mps",
-               es_msg_real(es_speed_of_sound_mps(a->temperature_c), SCALE_ATMOS));
+               es_msg_real(es_speed_of_sound_humid_mps(a->temperature_c, a->humidity_pct),
+                           SCALE_ATMOS));
+    if (a->humidity_pct >= 0.0)
+        bad |= put(o, "humidity_pct", es_msg_real(a->humidity_pct, SCALE_ATMOS));
     if (bad) {
         json_decref(o);
         return NULL;

@@ -2,7 +2,7 @@
 # closed forms, onsets against the truth, determinism, bad scenarios and the
 # command line. Scenes are simulated into the build tree at test time.
 set(ES_SIM_TEST_WORK ${CMAKE_CURRENT_BINARY_DIR}/sim_work)
-foreach(t physics propagation onset determinism cli)
+foreach(t physics propagation onset determinism cli faults)
   add_executable(test_sim_${t} ${ES_TEST_DIR}/sim/test_sim_${t}.c ${ES_TEST_DIR}/sim/simtest.c)
   target_link_libraries(test_sim_${t} PRIVATE earshot_sim PkgConfig::PROJ)
 endforeach()
@@ -11,4 +11,5 @@ add_test(NAME sim_propagation COMMAND test_sim_propagation ${ES_SIM_TEST_WORK})
 add_test(NAME sim_onset COMMAND test_sim_onset ${CMAKE_SOURCE_DIR}/scenes/quiet.json ${ES_SIM_TEST_WORK})
 add_test(NAME sim_determinism COMMAND test_sim_determinism ${CMAKE_SOURCE_DIR}/scenes/demo.json ${ES_SIM_TEST_WORK})
 add_test(NAME sim_cli COMMAND test_sim_cli $<TARGET_FILE:earshot-sim> ${CMAKE_SOURCE_DIR}/scenes ${ES_SIM_TEST_WORK})
-set_tests_properties(sim_propagation sim_onset sim_determinism sim_cli PROPERTIES TIMEOUT 300)
+add_test(NAME sim_faults COMMAND test_sim_faults ${ES_SIM_TEST_WORK})
+set_tests_properties(sim_propagation sim_onset sim_determinism sim_cli sim_faults PROPERTIES TIMEOUT 300)

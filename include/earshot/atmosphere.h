@@ -13,6 +13,15 @@ extern "C" {
 /* Speed of sound in dry air at temperature_c, m/s: 331.3 sqrt(1 + T/273.15). */
 double es_speed_of_sound_mps(double temperature_c);
 
+/* Speed of sound in moist air at standard pressure; humidity_pct < 0 means
+ * not measured, and 50 % is assumed. (dsp/atmosphere_humid.c) */
+double es_speed_of_sound_humid_mps(double temperature_c, double humidity_pct);
+
+/* 1-sigma of that speed for the air along a path of kilometres, given a
+ * configured temperature (a thermometer: about 2 C) and humidity (5 %, or
+ * 10-90 % when not measured): the prior the solver starts from. */
+double es_speed_of_sound_sigma_mps(double temperature_c, double humidity_pct);
+
 /* Wind vector (east, north components, m/s) of a wind of speed_mps blowing
  * FROM from_deg (clockwise from true north): from 0 deg the air moves south. */
 void es_wind_vector(double speed_mps, double from_deg, double wind_en_mps[2]);

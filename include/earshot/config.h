@@ -36,6 +36,8 @@ typedef struct {
     double temperature_c;        /* default 15 */
     double wind_speed_mps;       /* default 0 */
     double wind_from_deg;        /* direction the wind blows FROM, default 0 */
+    double humidity_pct;         /* extension, optional: relative humidity;
+                                    -1 (default) = not measured */
 } es_atmosphere_config;
 
 /* Extension (README "Config extensions"): detection tuning, all optional. */

@@ -46,8 +46,9 @@ typedef struct {
     /* 1-sigma of the configured speed of sound, m/s: how far the real air
      * (a temperature a few degrees off, humidity) may be from it. The
      * solver estimates the effective speed with this prior where the
-     * geometry supports it. Default 3 m/s (about 5 degrees C); negative
-     * keeps the speed fixed. */
+     * geometry supports it. 0: from physics (es_speed_of_sound_sigma_mps:
+     * 1.2 m/s in cold air, 2 m/s at 45 C with unmeasured humidity);
+     * negative keeps the speed fixed. */
     double speed_sigma_mps;
 } es_localizer_config;
 

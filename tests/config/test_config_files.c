@@ -133,7 +133,7 @@ static unsigned long long lcg(unsigned long long *s)
 /* Seeded random edits: overwrite, delete or insert a byte, 1..4 times. */
 static int fuzz(const char *path, unsigned long long seed)
 {
-    size_t len;
+    size_t len = 0;
     char *orig = read_file(path, &len);
     char *buf = malloc(MAX_TEXT);
     CHECK(orig != NULL && buf != NULL, "cannot read %s", path);

@@ -159,7 +159,7 @@ static int generator(sim_render *r)
                                  ? pow(10.0, -sim_air_absorption_db_per_m(&r->sc->air, f) *
                                                  paths[p].distance_m / 20.0)
                                  : 1.0;
-                double m = paths[p].gain * att, ph = phase[h - 1] - w * paths[p].arrival_s;
+                double m = paths[p].gain * att, ph = phase[h - 1] - w * paths[p].record_s;
                 zr += m * cos(ph);
                 zi += m * sin(ph);
             }

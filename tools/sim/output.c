@@ -117,24 +117,43 @@ static json_t *atmosphere_json(const sim_render *r)
                      r->c_mps, "wind_en_mps", r->w_en[0], r->w_en[1]);
 }
 
+/* What was done to a faulty sensor (scenario.h, sensor_faults). */
+static json_t *fault_json(const sim_sensor *s)
+{
+    return json_pack("{s:b, s:[f, f, f], s:f, s:f}", "dead", s->dead, "config_offset_m",
+                     s->config_offset_m[0], s->config_offset_m[1], s->config_offset_m[2],
+                     "clock_offset_s", s->clock_offset_s, "gain_db", s->fault_gain_db);
+}
+
+static json_t *sensor_json(const sim_scenario *sc, size_t k)
+{
+    const sim_sensor *s = &sc->sensors[k];
+    json_t *o = json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "id", s->id, "channel",
+                          (json_int_t)k, "e_m", s->pos_m[0], "n_m", s->pos_m[1], "u_m",
+                          s->pos_m[2], "config_e_m", s->config_m[0], "config_n_m",
+                          s->config_m[1], "config_u_m", s->config_m[2], "gain_db", s->gain_db);
+    if (o != NULL && s->has_fault && json_object_set_new(o, "fault", fault_json(s)) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 static json_t *sensors_json(const sim_scenario *sc)
 {
     json_t *a = json_array();
-    for (size_t k = 0; a != NULL && k < sc->n_sensors; k++) {
-        const sim_sensor *s = &sc->sensors[k];
-        a = push(
-            a, json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "id", s->id, "channel",
-                         (json_int_t)k, "e_m", s->pos_m[0], "n_m", s->pos_m[1], "u_m", s->pos_m[2],
-                         "config_e_m", s->config_m[0], "config_n_m", s->config_m[1],
-                         "config_u_m", s->config_m[2], "gain_db", s->gain_db));
-    }
+    for (size_t k = 0; a != NULL && k < sc->n_sensors; k++)
+        a = push(a, sensor_json(sc, k));
     return a;
 }
 
+/* The peak as recorded before clipping; a dead channel records nothing
+ * of it (-400). */
 static double to_dbfs(const sim_render *r, size_t k, double peak_pa)
 {
+    const sim_sensor *s = &r->sc->sensors[k];
     double fs_pa = 20e-6 * pow(10.0, r->sc->full_scale_db / 20.0);
-    double v = peak_pa * pow(10.0, r->sc->sensors[k].gain_db / 20.0) / fs_pa;
+    double v = s->dead ? 0.0 : peak_pa * pow(10.0, (s->gain_db + s->fault_gain_db) / 20.0) / fs_pa;
     return v > 0.0 ? 20.0 * log10(v) : -400.0;
 }
 
@@ -143,9 +162,10 @@ static json_t *arrivals_json(sim_render *r, size_t e)
     json_t *a = json_array();
     for (size_t k = 0; a != NULL && k < r->sc->n_sensors; k++) {
         const sim_arrival *v = sim_render_arrival(r, e, k);
+        double record_s = v->t_s + r->sc->sensors[k].clock_offset_s;
         a = push(
             a, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:b}", "sensor", r->sc->sensors[k].id,
-                         "t_s", v->t_s, "sample", v->t_s * r->fs, "distance_m", v->distance_m,
+                         "t_s", v->t_s, "sample", record_s * r->fs, "distance_m", v->distance_m,
                          "peak_dbfs", to_dbfs(r, k, v->peak_pa), "peak_t_s", v->peak_t_s,
                          "clipped", v->clipped));
     }

@@ -6,7 +6,13 @@
 #include <string.h>
 
 #include "air.h"
+#include "rng.h"
 #include "simconst.h"
+
+/* RMS of a dead channel: a preamp with no microphone signal still hisses a
+ * little; about 3 LSB of a 24-bit recording, nothing of pcm16 (a quiet
+ * healthy channel, 45 dB SPL of ambient at 140 dB full scale, is at -95). */
+#define DEAD_NOISE_DBFS (-130.0)
 
 int sim_render_init(sim_render *r, const sim_scenario *sc)
 {
@@ -64,6 +70,7 @@ int sim_render_paths(const sim_render *r, const double src_m[3], size_t sensor, 
         double d = distance(from[p], mic);
         paths[p].distance_m = d;
         paths[p].arrival_s = t0_s + sim_air_travel_time_s(from[p], mic, r->c_mps, r->w_en);
+        paths[p].record_s = paths[p].arrival_s + r->sc->sensors[sensor].clock_offset_s;
         paths[p].gain = (p == 0 ? 1.0 : r->sc->reflection_coeff) / (d < 1.0 ? 1.0 : d);
     }
     return n;
@@ -96,16 +103,31 @@ static void mark_clipped(sim_render *r, size_t k, const double *c)
     }
 }
 
+/* What a channel whose preamp lost its microphone records. */
+static void dead_channel(sim_render *r, size_t k, double *c)
+{
+    sim_rng rng;
+    sim_rng_seed(&rng, r->sc->seed, SIM_STREAM_DEAD + k);
+    double rms = pow(10.0, DEAD_NOISE_DBFS / 20.0);
+    for (size_t i = 0; i < r->n_frames; i++)
+        c[i] = rms * sim_rng_normal(&rng);
+    for (size_t e = 0; e < r->sc->n_events; e++)
+        sim_render_arrival(r, e, k)->clipped = 0;
+}
+
 void sim_render_finish(sim_render *r)
 {
     double fs_pa = full_scale_pa(r->sc);
     for (size_t k = 0; k < r->sc->n_sensors; k++) {
-        double g = pow(10.0, r->sc->sensors[k].gain_db / 20.0) / fs_pa;
+        const sim_sensor *s = &r->sc->sensors[k];
+        double g = pow(10.0, (s->gain_db + s->fault_gain_db) / 20.0) / fs_pa;
         double *c = r->chan[k];
         for (size_t i = 0; i < r->n_frames; i++)
             c[i] *= g;
         mark_clipped(r, k, c);
         for (size_t i = 0; i < r->n_frames; i++)
             c[i] = c[i] > 1.0 ? 1.0 : (c[i] < -1.0 ? -1.0 : c[i]);
+        if (s->dead)
+            dead_channel(r, k, c);
     }
 }

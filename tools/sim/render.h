@@ -41,14 +41,17 @@ int sim_render_events(sim_render *r);
 /* Ambient, wind and generator noise (noise.c). */
 int sim_render_noise(sim_render *r);
 
-/* Applies the gains, marks clipped arrivals, clips to +-1 full scale:
- * afterwards r->chan holds the recording in full-scale units. */
+/* Applies the gains (the microphone's and a fault's), marks clipped
+ * arrivals, clips to +-1 full scale, replaces dead channels by their noise
+ * floor: afterwards r->chan holds the recording in full-scale units. */
 void sim_render_finish(sim_render *r);
 
 /* Paths from a source to a microphone: direct, and the image source's in
  * the ground (u -> -u) when the scenario has a reflecting ground. */
 typedef struct {
     double arrival_s;         /* origin + travel time */
+    double record_s;          /* where it lies in the recording: arrival_s
+                                 plus the channel's clock offset (a fault) */
     double distance_m;
     double gain;              /* spreading (1/r, r >= 1 m) times the reflection coefficient */
 } sim_path;

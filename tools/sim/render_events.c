@@ -38,7 +38,7 @@ static double wave_length_s(const wave *v, double fs)
 static void sample_path(const sim_render *r, const wave *v, const sim_path *p, long long n0,
                         double *x, size_t nx)
 {
-    double a_fs = p->arrival_s * r->fs;
+    double a_fs = p->record_s * r->fs;
     long long j0 = (long long)floor(a_fs) - n0, j1 = (long long)ceil(a_fs + v->length_s * r->fs) - n0 + 1;
     if (j0 < 0)
         j0 = 0;
@@ -47,7 +47,7 @@ static void sample_path(const sim_render *r, const wave *v, const sim_path *p, l
     for (long long j = j0; j < j1; j++)
         x[j] += p->gain * v->fn(v->w, ((double)(n0 + j) - a_fs) / r->fs);
     if (v->roar != NULL)
-        sim_roar_add(v->roar, p->gain, (p->arrival_s + v->roar->start_s) * r->fs - (double)n0,
+        sim_roar_add(v->roar, p->gain, (p->record_s + v->roar->start_s) * r->fs - (double)n0,
                      x, nx);
 }
 
@@ -69,8 +69,8 @@ static int render_wave(sim_render *r, size_t event, size_t k, const double src[3
 {
     sim_path paths[2];
     int np = sim_render_paths(r, src, k, t0, paths);
-    long long n0 = (long long)floor(paths[0].arrival_s * r->fs) + 1;
-    double span = paths[np - 1].arrival_s - paths[0].arrival_s + wave_length_s(v, r->fs);
+    long long n0 = (long long)floor(paths[0].record_s * r->fs) + 1;
+    double span = paths[np - 1].record_s - paths[0].record_s + wave_length_s(v, r->fs);
     size_t nx = (size_t)ceil(span * r->fs) + 2;
     double *x[2] = {NULL, NULL}, *y = NULL;
     sim_filter h[2] = {{NULL, 0}, {NULL, 0}};

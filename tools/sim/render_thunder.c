@@ -53,7 +53,7 @@ static void collect(thunder_job *j, const sim_event *ev, size_t k)
             unit(src, mic, u);
             size_t bin = (size_t)(paths[p].distance_m / BIN_M);
             nwave_rec *q = &j->rec[j->n_rec++];
-            q->arrival_s = paths[p].arrival_s;
+            q->arrival_s = paths[p].record_s; /* placement in the recording */
             q->distance_m = paths[p].distance_m;
             q->amp = j->ch->peak_pa * paths[p].gain * sim_thunder_directivity(j->ch, dir, u);
             q->bin = bin < MAX_BINS ? bin : MAX_BINS - 1;
@@ -139,7 +139,7 @@ static int render_sensor(thunder_job *j, size_t event, size_t k)
             return -1;
         }
     sim_arrival *a = sim_render_arrival(j->r, event, k);
-    a->t_s = first;
+    a->t_s = first - j->r->sc->sensors[k].clock_offset_s; /* the physical arrival */
     a->distance_m = j->rec[first_i].distance_m;
     size_t imax = 0;
     for (size_t i = 1; i < ny; i++)

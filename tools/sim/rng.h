@@ -19,7 +19,8 @@ enum {
     SIM_STREAM_EVENT = 0x1000,     /* + event index */
     SIM_STREAM_AMBIENT = 0x2000,   /* + channel */
     SIM_STREAM_WIND = 0x3000,      /* + channel */
-    SIM_STREAM_GENERATOR = 0x4000
+    SIM_STREAM_GENERATOR = 0x4000,
+    SIM_STREAM_DEAD = 0x5000       /* + channel: a dead channel's noise floor */
 };
 
 void sim_rng_seed(sim_rng *r, uint64_t seed, uint64_t stream);

@@ -18,6 +18,24 @@
  *   sensor_errors    {position_sigma_m (0), gain_sigma_db (0)}: the config
  *                    gets nominal positions = true + N(0, sigma) per axis;
  *                    each microphone a gain error N(0, sigma) dB
+ *   sensor_faults    a list of broken sensors, at most one entry per sensor,
+ *                    each naming at least one fault (they combine):
+ *                    {sensor: id (required),
+ *                     dead: true -> the channel carries only a dead preamp's
+ *                       noise floor (white, -130 dBFS RMS; nothing of any
+ *                       source; zeros once quantised to pcm16),
+ *                     config_offset_m: [e, n, u] -> the site config gives
+ *                       the position off by this vector (metres, each
+ *                       within 10 km); the truth keeps the true one,
+ *                     clock_offset_s: s -> the channel's samples are late
+ *                       by this much ([-1, 1] s; negative: early), as from
+ *                       an ADC clock or time stamp that is off: every
+ *                       source is recorded exactly that much later,
+ *                     gain_db: dB -> extra gain ([-60, 60]) on top of the
+ *                       microphone's; the recording clips at full scale}.
+ *                    The truth's sensors carry a "fault" object repeating
+ *                    these; an arrival's t_s stays the physical arrival,
+ *                    its "sample" is where it lies in the recording.
  *   atmosphere       true air: {temperature_c (15), humidity_pct (50),
  *                    pressure_kpa (101.325), wind_speed_mps (0),
  *                    wind_from_deg (0), absorption (true; false turns the
@@ -80,6 +98,12 @@ typedef struct {
     double pos_m[3];          /* true position */
     double config_m[3];       /* nominal position written to the config */
     double gain_db;           /* microphone gain error */
+    /* Faults (sensor_faults); all zero for a healthy sensor. */
+    int has_fault;
+    int dead;                 /* only a noise floor is recorded */
+    double config_offset_m[3]; /* added to the config's position */
+    double clock_offset_s;    /* the recording is this much late */
+    double fault_gain_db;     /* extra gain, before clipping */
 } sim_sensor;
 
 typedef struct {

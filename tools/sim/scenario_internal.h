@@ -8,6 +8,7 @@
 #include "scenario.h"
 
 int sim_parse_sensors(sim_jctx *c, const json_t *root, sim_scenario *sc);
+int sim_parse_faults(sim_jctx *c, const json_t *root, sim_scenario *sc);
 int sim_parse_events(sim_jctx *c, const json_t *root, sim_scenario *sc);
 int sim_check_event_geometry(const sim_scenario *sc, es_error *err);
 

@@ -12,7 +12,7 @@
 
 static const char *const root_keys[] = {
     "seed", "duration_s", "sample_rate", "format", "description", "site", "full_scale_db_spl",
-    "sensors", "sensor_errors", "atmosphere", "config_atmosphere", "ground", "noise",
+    "sensors", "sensor_errors", "sensor_faults", "atmosphere", "config_atmosphere", "ground", "noise",
     "publish", "events", NULL};
 
 static int parse_format(sim_jctx *c, const json_t *root, sim_scenario *sc)
@@ -221,7 +221,8 @@ static int parse_root(sim_jctx *c, const json_t *root, sim_scenario *sc)
         parse_site(c, root, sc) < 0 || parse_air(c, root, sc) < 0 ||
         parse_config_air(c, root, sc) < 0 || parse_ground(c, root, sc) < 0 ||
         parse_noise(c, root, sc) < 0 || parse_publish(c, root, sc) < 0 ||
-        sim_parse_sensors(c, root, sc) < 0 || sim_parse_events(c, root, sc) < 0)
+        sim_parse_sensors(c, root, sc) < 0 || sim_parse_faults(c, root, sc) < 0 ||
+        sim_parse_events(c, root, sc) < 0)
         return ES_EINVAL;
     return 0;
 }
@@ -264,6 +265,8 @@ void sim_scenario_draw_errors(sim_scenario *sc)
             s->config_m[k] = s->pos_m[k] + sc->position_sigma_m * sim_rng_normal(&r);
         if (s->config_m[2] < 0.0)
             s->config_m[2] = 0.0; /* a microphone is never written below ground */
+        for (int k = 0; k < 3; k++) /* a fault's offset is exactly as asked */
+            s->config_m[k] += s->config_offset_m[k];
         s->gain_db = sc->gain_sigma_db * sim_rng_normal(&r);
     }
 }
