@@ -23,6 +23,8 @@ struct es_health_s {
     uint64_t frames;        /* samples seen (finite or not) */
     uint64_t finite;        /* samples that entered the sums */
     uint64_t clipped;       /* |x| >= clip_level, or non-finite */
+    es_health_snapshot last; /* the last window that had samples */
+    int have_last;
 };
 
 static void health_reset(es_health h)
@@ -121,6 +123,16 @@ void es_health_snapshot_take(es_health h, es_health_snapshot *out)
 {
     if (h == NULL || out == NULL)
         return;
+    /* A window without a single sample (a heartbeat straight after another,
+     * as at the end of a stream) says nothing new: repeat the last verdict
+     * rather than calling a working sensor dead. A stalled capture is the
+     * runtime's to report (capture_ok), not the sensor's. */
+    if (h->frames == 0 && h->have_last) {
+        *out = h->last;
+        out->frames = 0;
+        out->clipped_samples = 0;
+        return;
+    }
     memset(out, 0, sizeof *out);
     out->frames = h->frames;
     out->clipped_samples = h->clipped;
@@ -135,6 +147,10 @@ void es_health_snapshot_take(es_health h, es_health_snapshot *out)
     const int persistent_clip =
         (double)h->clipped > ES_HEALTH_CLIP_FRACTION * (double)h->frames;
     out->ok = !out->dead && !out->stuck && !persistent_clip;
+    if (h->frames > 0) {
+        h->last = *out;
+        h->have_last = 1;
+    }
     health_reset(h);
 }
 

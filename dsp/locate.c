@@ -20,6 +20,8 @@
 #define LOC_MAX_ITERATIONS 10000
 #define LOC_RUNAWAY_FACTOR 2.0
 #define LOC_C_SIGMA_MIN_MPS 1e-6  /* below: 1/sigma^2 would swamp everything */
+#define LOC_MAX_LEAVE_ONE_OUT 32  /* above: one bad sensor moves a fit little */
+#define LOC_MIN_ROOM 1e-3         /* floor of 1 - leverage: numerical guard */
 
 static int validate_sensors(const es_locate_config *cfg, es_error *err)
 {
@@ -177,15 +179,36 @@ static void residuals(const loc_problem *pr, const double p[], double res_s[])
         res_s[i] = pr->arr_s[i] - p[LOC_T0] - loc_travel(pr, i, p, NULL);
 }
 
-/* The active measurement with the largest |residual| / sigma, or -1 if it
- * is within the threshold. */
-static long worst_outlier(const loc_problem *pr, const double res_s[], double threshold)
+/* Leverage of measurement i at the fit: w_i J_i (J^T W J)^-1 J_i^T, the
+ * share of its own residual the fit absorbs by moving the source. */
+static double leverage(const loc_problem *pr, const loc_fit *fit, size_t i)
+{
+    double jac[LOC_MAX_UNKNOWNS];
+    loc_travel(pr, i, fit->p, jac);
+    int nu = pr->n_unknowns;
+    double h = 0.0;
+    for (int r = 0; r < nu; r++)
+        for (int c = 0; c < nu; c++)
+            h += jac[r] * fit->cov[r][c] * jac[c];
+    return h * pr->w[i];
+}
+
+/* The active measurement with the largest studentised residual, or -1 if
+ * every one is within the threshold. Studentising (dividing by
+ * sqrt(1 - leverage)) matters: a bad arrival pulls the fit toward itself,
+ * most of all on small arrays, and its raw residual then understates its
+ * error; r / sqrt(1 - h) is what it would be against a fit without it. */
+static long worst_outlier(const loc_problem *pr, const loc_fit *fit, const double res_s[],
+                          double threshold)
 {
     long worst = -1;
     double worst_z = threshold;
     for (size_t i = 0; i < pr->n; i++) {
-        double z = fabs(res_s[i]) * sqrt(pr->w[i]);
-        if (pr->active[i] && z > worst_z) {
+        if (!pr->active[i])
+            continue;
+        double room = fmax(1.0 - leverage(pr, fit, i), LOC_MIN_ROOM);
+        double z = fabs(res_s[i]) * sqrt(pr->w[i] / room);
+        if (z > worst_z) {
             worst_z = z;
             worst = (long)i;
         }
@@ -233,6 +256,63 @@ static void fill_fix(const es_locate loc, const loc_fit *fit, es_fix *out)
     residuals(pr, fit->p, out->residual_s);
 }
 
+/* Fit the active measurements, then the robust pass: drop the worst
+ * measurement while it is beyond the threshold and more than min_sensors
+ * remain. Should a refit fail (the remaining geometry is degenerate), the
+ * previous fit stays. Outliers left at min_sensors mean the group mixes
+ * wavefronts (or most of its sensors are bad): ES_ENOCONV. */
+static int robust_fit(es_locate loc, loc_fit *fit)
+{
+    double res_s[ES_MAX_SENSORS];
+    int rc = fit_active(loc, fit);
+    if (rc != ES_OK || !(loc->cfg.outlier_sigma > 0.0))
+        return rc;
+    for (;;) {
+        residuals(&loc->prob, fit->p, res_s);
+        long worst = worst_outlier(&loc->prob, fit, res_s, loc->cfg.outlier_sigma);
+        if (worst < 0)
+            return ES_OK;
+        if (count_active(&loc->prob) <= loc->cfg.min_sensors)
+            return ES_ENOCONV;
+        loc->prob.active[worst] = 0;
+        loc_fit refit;
+        if (fit_active(loc, &refit) != ES_OK) {
+            loc->prob.active[worst] = 1;
+            return ES_ENOCONV;
+        }
+        *fit = refit;
+    }
+}
+
+/* When the fit of all measurements fails or cannot be cleaned (a grossly
+ * wrong arrival, say a sensor misplaced by tens of metres, drags the
+ * least-squares fit so far that good sensors look worst, or out of the
+ * search area), each measurement is left out in turn; the clean fit that
+ * keeps the most measurements, then has the lowest chi^2, wins. */
+static int leave_one_out(es_locate loc, loc_fit *best)
+{
+    loc_problem *pr = &loc->prob;
+    int best_active[ES_MAX_SENSORS];
+    size_t best_count = 0;
+    for (size_t skip = 0; skip < pr->n; skip++) {
+        for (size_t i = 0; i < pr->n; i++)
+            pr->active[i] = i != skip;
+        loc_fit fit;
+        if (robust_fit(loc, &fit) != ES_OK)
+            continue;
+        size_t k = count_active(pr);
+        if (k > best_count || (k == best_count && fit.chi2 < best->chi2)) {
+            best_count = k;
+            *best = fit;
+            memcpy(best_active, pr->active, pr->n * sizeof best_active[0]);
+        }
+    }
+    if (best_count == 0)
+        return ES_ENOCONV;
+    memcpy(pr->active, best_active, pr->n * sizeof best_active[0]);
+    return ES_OK;
+}
+
 int es_locate_execute(es_locate loc, const es_locate_input *in, es_fix *out)
 {
     if (loc == NULL || in == NULL || out == NULL)
@@ -240,27 +320,12 @@ int es_locate_execute(es_locate loc, const es_locate_input *in, es_fix *out)
     if (load_problem(loc, in) != ES_OK)
         return ES_EINVAL;
     loc_fit fit;
-    double res_s[ES_MAX_SENSORS];
-    int rc = fit_active(loc, &fit);
+    int rc = robust_fit(loc, &fit);
+    if (rc != ES_OK && loc->cfg.outlier_sigma > 0.0 && loc->prob.n > loc->cfg.min_sensors &&
+        loc->prob.n <= LOC_MAX_LEAVE_ONE_OUT)
+        rc = leave_one_out(loc, &fit);
     if (rc != ES_OK)
         return rc;
-    /* Robust pass: drop the worst measurement while it is beyond the
-     * threshold and more than min_sensors remain. Should a refit fail (the
-     * remaining geometry is degenerate), keep the previous fit. */
-    while (loc->cfg.outlier_sigma > 0.0 &&
-           count_active(&loc->prob) > loc->cfg.min_sensors) {
-        residuals(&loc->prob, fit.p, res_s);
-        long worst = worst_outlier(&loc->prob, res_s, loc->cfg.outlier_sigma);
-        if (worst < 0)
-            break;
-        loc->prob.active[worst] = 0;
-        loc_fit refit;
-        if (fit_active(loc, &refit) != ES_OK) {
-            loc->prob.active[worst] = 1;
-            break;
-        }
-        fit = refit;
-    }
     fill_fix(loc, &fit, out);
     return ES_OK;
 }

@@ -122,8 +122,13 @@ static size_t min_sensors_for(const es_site_config *s)
 {
     if (s->detection.min_sensors > 0)
         return (size_t)s->detection.min_sensors;
+    /* Four arrivals fit almost any four onsets (three delays, two
+     * coordinates and the speed of sound): where the array allows, one
+     * more sensor makes a coincidence of wind gusts or echoes show as a
+     * misfit. And at least half the array: a real wavefront crosses it. */
     size_t half = (s->n_sensors + 1) / 2;
-    return half > ES_MIN_SENSORS_TO_LOCATE ? half : ES_MIN_SENSORS_TO_LOCATE;
+    size_t floor_n = s->n_sensors >= 6 ? ES_MIN_SENSORS_TO_LOCATE + 1 : ES_MIN_SENSORS_TO_LOCATE;
+    return half > floor_n ? half : floor_n;
 }
 
 static int check_config(const es_pipeline_config *cfg, es_error *err)

@@ -18,8 +18,10 @@
  * A coarse polar grid search seeds a Levenberg-Marquardt refinement, so no
  * starting point is needed. The covariance is (J^T W J)^-1 with W = 1/sigma^2,
  * optionally inflated by chi^2/dof when the fit is worse than the sigmas say.
- * A robust pass drops the worst measurement while its normalised residual is
- * above a threshold and enough sensors remain. */
+ * A robust pass drops the worst measurement while its studentised residual
+ * (residual / (sigma sqrt(1 - leverage)): what it would be against a fit
+ * without it) is above a threshold and enough sensors remain; a fit that
+ * still has an outlier when min_sensors is reached is refused. */
 #ifndef EARSHOT_LOCATE_H
 #define EARSHOT_LOCATE_H
 
@@ -93,7 +95,8 @@ es_locate es_locate_create(const es_locate_config *cfg, es_error *err);
  * measurements, sigma <= 0, unknown sensor index, c_sigma_mps neither 0
  * nor a finite value >= 1e-6, a prior c outside [250, 420] m/s when c is
  * solved), or ES_ENOCONV if no acceptable fit was found (including one
- * whose solved c left [250, 420] m/s). */
+ * whose solved c left [250, 420] m/s, and one left with an outlier at
+ * min_sensors: the measurements do not come from one source). */
 int es_locate_execute(es_locate loc, const es_locate_input *in, es_fix *out);
 
 void es_locate_destroy(es_locate *loc);

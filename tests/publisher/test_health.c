@@ -54,12 +54,21 @@ static void test_sine_level(void)
     CHECK_NEAR(s.level_dbfs, -3.0103 + 20.0 * log10(0.998), 0.01);
     CHECK(s.ok);
 
-    /* The snapshot started a new window: nothing since is an empty window,
-     * which counts as dead (the sensor delivered nothing). */
+    /* The snapshot started a new window: an empty window (two heartbeats
+     * with no audio between, as at the end of a stream) repeats the last
+     * verdict with frames 0 instead of calling the sensor dead. */
     es_health_snapshot_take(h, &s);
+    CHECK(s.frames == 0);
+    CHECK(!s.dead && s.ok);
+    CHECK_NEAR(s.level_dbfs, -3.0103 + 20.0 * log10(0.998), 0.01);
+
+    /* A sensor that never delivered a sample is dead. */
+    es_health fresh = make_health();
+    es_health_snapshot_take(fresh, &s);
     CHECK(s.frames == 0);
     CHECK(s.dead && !s.ok);
     CHECK(s.level_dbfs == -200.0);
+    es_health_destroy(&fresh);
     es_health_destroy(&h);
     CHECK(h == NULL);
 }
