@@ -78,7 +78,7 @@ typedef struct {
     size_t n_used, n_rejected;
     double residual_rms_ms, sigma_t_s, snr_db, c_est_mps, c_true_mps;
     double crlb_m, crlb_cep50_m;      /* (e, n, t0), c known */
-    double crlb_c_m, crlb_c_cep50_m;  /* (e, n, t0, c), c with the engine's 3 m/s prior */
+    double crlb_c_m, crlb_c_cep50_m;  /* (e, n, t0, c), c under the engine's prior */
     double err_over_crlb;             /* fold_position_err_m / crlb_cep50_m */
     double err_over_crlb_c;           /* fold_position_err_m / crlb_c_cep50_m */
     double peak_snr_db;               /* accuracy_snr.c: true peak over noise, median */

@@ -52,7 +52,7 @@ typedef struct {
 typedef struct {
     size_t n, detected, once, dup, inside, false_alerts;
     double brg50, brg90, rng50, rng90, pos50, pos90, cov, cov_se, cep50, crlb, ratio, ratio_c;
-    size_t coarse;                    /* residual_rms_ms below 0.002: sigma_t quantised */
+    size_t coarse;                    /* residual_rms_ms below 0.0005: sigma_t floored */
 } acc_row;
 
 static int takes(const acc_group *g, const acc_launch *l)
@@ -110,7 +110,7 @@ static acc_row compute_row(const acc_group *g, const acc_launch *l, size_t n)
         v[CRLB][m] = l[i].crlb_m;
         v[RATIO][m] = l[i].err_over_crlb;
         v[RATIO_C][m] = l[i].err_over_crlb_c;
-        r.coarse += l[i].residual_rms_ms < 0.002;
+        r.coarse += l[i].residual_rms_ms < 0.0005;
         m++;
     }
     r.brg50 = acc_percentile(v[BRG], m, 50);
@@ -297,8 +297,8 @@ static int target_crlb(const acc_launch *l, size_t n, FILE *to)
     acc_row r = compute_row(&ex, l, n);
     snprintf(t, sizeof t, "exact config, peak SNR >= 20 dB: median position error / CRLB CEP50 "
              "<= 2: %.2f (%zu launches; median error %.3g m, CRLB sigma %.3g m; against the bound "
-             "with c unknown under a 3 m/s prior, as the engine solves: %.2f; %zu of the fits "
-             "published residual_rms_ms < 0.002, so their sigma_t is quantised)",
+             "with c unknown under the engine's prior for the configured air: %.2f; %zu of the fits "
+             "published residual_rms_ms < 0.0005, where sigma_t is floored)",
              r.ratio, r.detected, r.pos50, r.crlb, r.ratio_c, r.coarse);
     return verdict(to, r.detected, r.ratio <= 2.0, t);
 }

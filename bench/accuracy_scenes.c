@@ -109,10 +109,10 @@ static double farthest_sensor_m(const acc_scene *s)
     return far;
 }
 
-/* The weather and what the config says about it. Exact scenes: the
- * configured temperature is the one whose dry-air speed of sound
- * (es_speed_of_sound_mps, what the engine uses) equals the true speed in
- * humid air, so the config carries the true speed of sound. */
+/* The weather and what the config says about it. Exact scenes: the true
+ * temperature and humidity, from a weather station good to 0.1 C
+ * (atmosphere.temperature_sigma_c); ordinary scenes: a thermometer up to
+ * 3 C off and no humidity (the engine assumes 50 %). */
 static void design_air(acc_scene *s, sim_rng *r)
 {
     s->temperature_c = uni(r, -20.0, 45.0);
@@ -124,8 +124,7 @@ static void design_air(acc_scene *s, sim_rng *r)
                    s->wind_from_deg, 1};
     s->c_mps = sim_air_speed_of_sound_mps(&air);
     double off = uni(r, -3.0, 3.0);
-    double ratio = s->c_mps / 331.3;
-    s->cfg_temperature_c = s->exact ? 273.15 * (ratio * ratio - 1.0) : s->temperature_c + off;
+    s->cfg_temperature_c = s->exact ? s->temperature_c : s->temperature_c + off;
 }
 
 /* Noise beds: pink ambient 40-70 dB SPL, wind noise always, a generator in
@@ -264,14 +263,22 @@ static void json_sensors(sbuf *b, const acc_scene *s)
 
 static void json_air_noise(sbuf *b, const acc_scene *s)
 {
+    /* The config states what the site knows: the survey's accuracy, and for
+     * exact scenes a weather station's humidity and temperature. */
+    char exact_air[96] = "";
+    if (s->exact)
+        snprintf(exact_air, sizeof exact_air, ", \"humidity_pct\": %.2f, \"temperature_sigma_c\": 0.1",
+                 s->humidity_pct);
     sb_printf(b,
               " \"atmosphere\": {\"temperature_c\": %.3f, \"humidity_pct\": %.2f,"
               " \"pressure_kpa\": %.3f, \"wind_speed_mps\": %.3f, \"wind_from_deg\": %.2f},\n"
-              " \"config_atmosphere\": {\"temperature_c\": %.6f},\n"
+              " \"config_atmosphere\": {\"temperature_c\": %.6f%s},\n"
+              " \"config_detection\": {\"position_sigma_m\": %.4f},\n"
               " \"ground\": {\"reflection\": true, \"reflection_coeff\": %.3f},\n"
               " \"noise\": {\"ambient_db_spl\": %.2f, \"wind_noise\": true",
               s->temperature_c, s->humidity_pct, s->pressure_kpa, s->wind_mps, s->wind_from_deg,
-              s->cfg_temperature_c, s->reflection_coeff, s->ambient_db);
+              s->cfg_temperature_c, exact_air, s->position_sigma_m, s->reflection_coeff,
+              s->ambient_db);
     if (s->generator)
         sb_printf(b, ", \"generator\": {\"e_m\": %.2f, \"n_m\": %.2f, \"level_db_spl_at_1m\": %.1f}",
                   s->generator_e_m, s->generator_n_m, s->generator_db);

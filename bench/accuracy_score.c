@@ -20,13 +20,13 @@
 #include <string.h>
 
 #include "accuracy.h"
+#include "earshot/atmosphere.h"
 #include "earshot/uncertainty.h"
 #include "score.h"
 
 #define DEG (3.14159265358979323846 / 180.0)
 #define MAX_ALERTS 512
 #define FIT_UNKNOWNS 4
-#define ENGINE_C_PRIOR_MPS 3.0   /* the localizer's default speed_sigma_mps */
 
 typedef struct {
     size_t n_sensors;
@@ -183,13 +183,24 @@ static const alert *find_alert(const alert *alerts, size_t n, const char *id)
     return NULL;
 }
 
-static void bound(const truth *t, const alert *a, const double *src, acc_launch *l)
+/* The engine's prior on the speed of sound for this scene's config
+ * (dsp/localizer.c: the physics of the configured air). */
+static double engine_c_prior_mps(const acc_scene *s)
+{
+    return s->exact ? es_speed_of_sound_sigma_mps(s->cfg_temperature_c, s->humidity_pct, 0.1)
+                    : es_speed_of_sound_sigma_mps(s->cfg_temperature_c, -1.0, 0.0);
+}
+
+/* The bound of one launch's geometry (the sensors its fix used) for
+ * arrival-time noise sigma_t_s: c known, and c under the engine's prior. */
+static void bound(const acc_scene *s, const truth *t, const alert *a, const double *src,
+                  double sigma_t_s, acc_launch *l)
 {
     l->sigma_t_s = l->crlb_m = l->crlb_cep50_m = l->crlb_c_m = l->crlb_c_cep50_m = NAN;
-    if (a->n_used <= FIT_UNKNOWNS || !isfinite(a->residual_rms_ms))
+    l->err_over_crlb = l->err_over_crlb_c = NAN;
+    if (!(sigma_t_s > 0.0) || a->n_used <= FIT_UNKNOWNS)
         return;
-    double rms_s = fmax(a->residual_rms_ms, 0.0005) * 1e-3;
-    l->sigma_t_s = rms_s * sqrt((double)a->n_used / (double)(a->n_used - FIT_UNKNOWNS));
+    l->sigma_t_s = sigma_t_s;
     double pos[ES_MAX_SENSORS][3], cov[2][2];
     for (size_t k = 0; k < a->n_used; k++)
         memcpy(pos[k], t->pos_m[a->used[k]], sizeof pos[k]);
@@ -201,11 +212,33 @@ static void bound(const truth *t, const alert *a, const double *src, acc_launch 
             l->crlb_cep50_m = u.cep50_m;
     }
     if (acc_crlb((const double(*)[3])pos, a->n_used, src, t->c_mps, t->wind_en, l->sigma_t_s,
-                 ENGINE_C_PRIOR_MPS, cov) == 0) {
+                 engine_c_prior_mps(s), cov) == 0) {
         l->crlb_c_m = sqrt(cov[0][0] + cov[1][1]);
         if (es_uncertainty_from_cov((const double(*)[2])cov, &u) == ES_OK)
             l->crlb_c_cep50_m = u.cep50_m;
     }
+    /* A line's mirror image is a global ambiguity, not local noise: the
+     * bound is compared with the error against the nearer of the two. */
+    l->err_over_crlb = l->fold_position_err_m / l->crlb_cep50_m;
+    l->err_over_crlb_c = l->fold_position_err_m / l->crlb_c_cep50_m;
+}
+
+/* The measured arrival-time noise, pooled over the scene's fixes (same
+ * sensors, noise and air): sum of squared residuals over the degrees of
+ * freedom. One fix of 5 sensors has 1 degree of freedom, and its residual
+ * alone can be any fraction of the noise; pooled, far less so. */
+static double pooled_sigma_t_s(const alert *const used[], size_t n)
+{
+    double ss = 0.0, dof = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const alert *a = used[i];
+        if (a == NULL || a->n_used <= FIT_UNKNOWNS || !isfinite(a->residual_rms_ms))
+            continue;
+        double rms_s = fmax(a->residual_rms_ms, 0.0005) * 1e-3;
+        ss += rms_s * rms_s * (double)a->n_used;
+        dof += (double)(a->n_used - FIT_UNKNOWNS);
+    }
+    return dof > 0.0 ? sqrt(ss / dof) : NAN;
 }
 
 static double bearing_of(double e, double n)
@@ -294,11 +327,6 @@ static void fill_launch(const acc_scene *s, const truth *t, const es_score_sourc
     l->snr_db = a->snr_db;
     l->c_est_mps = a->c_mps;
     fold_mirror(s, l);
-    bound(t, a, true_m, l);
-    /* A line's mirror image is a global ambiguity, not local noise: the
-     * bound is compared with the error against the nearer of the two. */
-    l->err_over_crlb = l->fold_position_err_m / l->crlb_cep50_m;
-    l->err_over_crlb_c = l->fold_position_err_m / l->crlb_c_cep50_m;
 }
 
 int acc_score_scene(const acc_scene *s, const char *dir, acc_scene_result *r,
@@ -314,6 +342,8 @@ int acc_score_scene(const acc_scene *s, const char *dir, acc_scene_result *r,
     size_t n_alerts = 0;
     es_error err = {{0}};
     int n = -1;
+    const alert *used[ACC_MAX_LAUNCHES];
+    size_t src_of[ACC_MAX_LAUNCHES];
     if (rep == NULL || t == NULL || alerts == NULL)
         fprintf(stderr, "bench_accuracy: out of memory\n");
     else if (es_score_files(truth_path, events_path, NULL, rep, &err) != ES_OK)
@@ -329,8 +359,14 @@ int acc_score_scene(const acc_scene *s, const char *dir, acc_scene_result *r,
         if (strcmp(t->kind[i], "launch") != 0)
             continue;
         fill_launch(s, t, &rep->sources[i], t->src_m[i], alerts, n_alerts, &launches[n], (int)i);
-        launches[n++].peak_snr_db = peak_snr_db(t, i, wav_path);
+        launches[n].peak_snr_db = peak_snr_db(t, i, wav_path);
+        used[n] = launches[n].detected ? find_alert(alerts, n_alerts, launches[n].id) : NULL;
+        src_of[n++] = i;
     }
+    double sigma_t_s = n > 0 ? pooled_sigma_t_s(used, (size_t)n) : NAN;
+    for (int k = 0; k < n; k++)
+        if (used[k] != NULL)
+            bound(s, t, used[k], t->src_m[src_of[k]], sigma_t_s, &launches[k]);
     if (n >= 0) {
         r->false_alerts = rep->false_alerts;
         r->alerts_total = rep->alerts_total;

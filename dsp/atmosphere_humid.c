@@ -49,7 +49,8 @@ double es_speed_of_sound_humid_mps(double temperature_c, double humidity_pct)
     return c_dry * moist_factor(vapour_fraction(temperature_c, rh));
 }
 
-double es_speed_of_sound_sigma_mps(double temperature_c, double humidity_pct)
+double es_speed_of_sound_sigma_mps(double temperature_c, double humidity_pct,
+                                   double temperature_sigma_c)
 {
     double c = es_speed_of_sound_humid_mps(temperature_c, humidity_pct);
     double dc_dt = 0.5 * c / (temperature_c + KELVIN); /* c ~ sqrt(T) */
@@ -58,6 +59,7 @@ double es_speed_of_sound_sigma_mps(double temperature_c, double humidity_pct)
     /* The humidity term by a finite difference of the model itself. */
     double dc_drh = (es_speed_of_sound_humid_mps(temperature_c, fmin(rh + 1.0, 100.0)) -
                      es_speed_of_sound_humid_mps(temperature_c, fmax(rh - 1.0, 0.0))) / 2.0;
-    double from_t = dc_dt * TEMPERATURE_SIGMA_C, from_rh = dc_drh * sigma_rh;
+    double sigma_t = temperature_sigma_c > 0.0 ? temperature_sigma_c : TEMPERATURE_SIGMA_C;
+    double from_t = dc_dt * sigma_t, from_rh = dc_drh * sigma_rh;
     return sqrt(from_t * from_t + from_rh * from_rh);
 }

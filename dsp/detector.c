@@ -18,6 +18,13 @@
  * is not compared with its own first samples. */
 #define RETRIGGER_AVERAGE_S 0.1
 #define RETRIGGER_LAG_S 0.02
+/* A marginal trigger (a gust: its peak less than MARGINAL_RATIO over the
+ * trigger ratio, 3 dB) would hide a real onset that follows within the
+ * re-trigger time: one SUPERSEDE_RATIO louder (energy, 6 dB) than the
+ * picked onset's peak replaces it. A clear onset is never replaced: in a
+ * salvo or a rocket's roar the louder sound is not the earlier source's. */
+#define SUPERSEDE_RATIO 4.0
+#define MARGINAL_RATIO 2.0
 
 enum pick_state { IDLE, WAIT_PICK, WAIT_SNIPPET };
 
@@ -42,6 +49,7 @@ struct es_detector_s {
     int64_t trigger_frame;
     double trigger_lta;           /* background energy at the trigger */
     double max_ratio;             /* peak STA over background while picking */
+    double picked_peak_sta;       /* peak STA of the last pick, for SUPERSEDE */
     es_onset pending;
 
     es_onset queue[QUEUE_LEN];    /* finished, not yet handed out */
@@ -209,6 +217,9 @@ static void advance_pick(es_detector d, int64_t frame)
         o->frame = aic_pick(d, lo, frame + 1);
         o->snippet_frame = o->frame - ES_SNIPPET_PRE;
         o->noise_dbfs = (float)(10.0 * log10(fmax(d->trigger_lta, ENERGY_FLOOR)));
+        d->picked_peak_sta = d->max_ratio < MARGINAL_RATIO * d->trigger_ratio
+                                 ? d->max_ratio * d->trigger_lta
+                                 : INFINITY; /* clear: never superseded */
         d->state = WAIT_SNIPPET;
     }
     if (d->state == WAIT_SNIPPET && frame >= o->snippet_frame + ES_SNIPPET_LEN - 1) {
@@ -253,8 +264,12 @@ static void feed_sample(es_detector d, float x)
     int again = d->in_event && d->state == IDLE &&
                 frame - d->event_start >= d->retrigger_frames &&
                 d->sta >= d->trigger_ratio * fmax(d->mta, ENERGY_FLOOR);
-    if (d->seen > d->warmup_frames && (fresh || again) && d->sta >= d->min_level)
-        start_pick(d, frame, fresh ? d->lta : d->mta);
+    int louder = d->in_event && d->state != WAIT_PICK &&
+                 frame - d->event_start < d->retrigger_frames &&
+                 d->sta >= SUPERSEDE_RATIO * d->picked_peak_sta &&
+                 d->sta >= d->trigger_ratio * d->trigger_lta;
+    if (d->seen > d->warmup_frames && (fresh || again || louder) && d->sta >= d->min_level)
+        start_pick(d, frame, louder ? d->trigger_lta : fresh ? d->lta : d->mta);
     else
         step_event_state(d, frame, ratio);
     if (d->state != IDLE)

@@ -217,7 +217,8 @@ int es_localizer_execute(es_localizer L, const es_onset_group *g, const es_atmos
     a.in.c_sigma_mps = L->cfg.speed_sigma_mps > 0.0 ? L->cfg.speed_sigma_mps
                        : L->cfg.speed_sigma_mps < 0.0
                            ? 0.0
-                           : es_speed_of_sound_sigma_mps(atm->temperature_c, atm->humidity_pct);
+                           : es_speed_of_sound_sigma_mps(atm->temperature_c, atm->humidity_pct,
+                                                         atm->temperature_sigma_c);
     es_wind_vector(atm->wind_speed_mps, atm->wind_from_deg, a.in.wind_en_mps);
     es_fix fix;
     int rc = es_locate_execute(L->solver, &a.in, &fix);

@@ -25,6 +25,7 @@ static const cfg_num_rule temperature_rule = {.lo = -60, .hi = 60};
 static const cfg_num_rule wind_speed_rule = {.lo = 0, .hi = 60};
 static const cfg_num_rule wind_from_rule = {.lo = 0, .hi = 360};
 static const cfg_num_rule humidity_rule = {.lo = 0, .hi = 100};
+static const cfg_num_rule temperature_sigma_rule = {.lo = 0.01, .hi = 30};
 /* 192 kHz: Nyquist at the highest sample rate; check_band() then holds the
  * band below this config's own Nyquist. */
 static const cfg_num_rule band_rule = {.lo = 0, .hi = 192000, .lo_exclusive = true};
@@ -123,7 +124,8 @@ static int parse_sensors(const cfg_ctx *ctx, json_t *root, es_site_config *cfg)
 static int parse_atmosphere(const cfg_ctx *ctx, json_t *root, es_site_config *cfg)
 {
     static const char *const atmosphere_keys[] = {"temperature_c", "wind_speed_mps",
-                                                  "wind_from_deg", "humidity_pct", NULL};
+                                                  "wind_from_deg", "humidity_pct",
+                                                  "temperature_sigma_c", NULL};
     json_t *atm;
     es_atmosphere_config *a = &cfg->atmosphere;
     TRY(cfg_get_object(ctx, root, "", "atmosphere", false, &atm));
@@ -136,6 +138,8 @@ static int parse_atmosphere(const cfg_ctx *ctx, json_t *root, es_site_config *cf
                        &a->wind_speed_mps, NULL));
     TRY(cfg_get_number(ctx, atm, "atmosphere", "humidity_pct", &humidity_rule, &a->humidity_pct,
                        NULL));
+    TRY(cfg_get_number(ctx, atm, "atmosphere", "temperature_sigma_c", &temperature_sigma_rule,
+                       &a->temperature_sigma_c, NULL));
     return cfg_get_number(ctx, atm, "atmosphere", "wind_from_deg", &wind_from_rule,
                           &a->wind_from_deg, NULL);
 }
@@ -249,7 +253,8 @@ void es_site_config_defaults(es_site_config *cfg)
     for (size_t i = 0; i < ES_MAX_SENSORS; i++)
         cfg->sensors[i].u_m = 0.0;
     cfg->atmosphere = (es_atmosphere_config){.temperature_c = 15.0, .wind_speed_mps = 0.0,
-                                             .wind_from_deg = 0.0, .humidity_pct = -1.0};
+                                             .wind_from_deg = 0.0, .humidity_pct = -1.0,
+                                             .temperature_sigma_c = 2.0};
     cfg->detection = (es_detection_config){.band_lo_hz = 40.0, .band_hi_hz = 2000.0,
                                            .trigger_db = 12.0, .launch_min_range_m = 0.0,
                                            .full_scale_db_spl = 140.0,

@@ -240,6 +240,15 @@ static void requeue_without_seed(es_pipeline p, const es_onset_group *g)
         (void)es_associator_push(p->assoc, g->onset[k]);
 }
 
+/* A fix must explain at least two thirds of the onsets grouped with it: a
+ * real wavefront crosses the whole array, while a fit that had to leave
+ * out three of eight is usually five onsets of different sources (a salvo,
+ * gusts) that happen to fit with the speed of sound free. */
+static int consensus(const es_event *ev)
+{
+    return 3 * ev->n_used >= 2 * (ev->n_used + ev->n_rejected);
+}
+
 static void locate_group(es_pipeline p, const es_onset_group *g)
 {
     p->stats.groups++;
@@ -248,7 +257,7 @@ static void locate_group(es_pipeline p, const es_onset_group *g)
     int64_t predicted[ES_MAX_SENSORS];
     if (g->n < p->min_sensors ||
         es_localizer_execute(p->loc, g, &p->atm, &o->event, predicted) != ES_OK ||
-        o->event.n_used < p->min_sensors) {
+        o->event.n_used < p->min_sensors || !consensus(&o->event)) {
         p->stats.unlocated++;
         requeue_without_seed(p, g);
         return;

@@ -18,9 +18,11 @@ double es_speed_of_sound_mps(double temperature_c);
 double es_speed_of_sound_humid_mps(double temperature_c, double humidity_pct);
 
 /* 1-sigma of that speed for the air along a path of kilometres, given a
- * configured temperature (a thermometer: about 2 C) and humidity (5 %, or
- * 10-90 % when not measured): the prior the solver starts from. */
-double es_speed_of_sound_sigma_mps(double temperature_c, double humidity_pct);
+ * configured temperature good to temperature_sigma_c (<= 0: 2 C, a
+ * thermometer at one place and time) and humidity (5 %, or 10-90 % when
+ * not measured): the prior the solver starts from. */
+double es_speed_of_sound_sigma_mps(double temperature_c, double humidity_pct,
+                                   double temperature_sigma_c);
 
 /* Wind vector (east, north components, m/s) of a wind of speed_mps blowing
  * FROM from_deg (clockwise from true north): from 0 deg the air moves south. */

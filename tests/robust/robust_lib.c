@@ -281,11 +281,11 @@ void rb_print_launches(const rb_run *r, const char *label, unsigned long long se
         const es_event *ev = &r->ev[src->first_event].ev;
         printf("  %s seed %llu: %-9s %6.0f m %5.1f deg: alerts %d events %d | bearing %+6.2f "
                "deg range %+6.2f %% pos %6.1f m cep50 %6.1f m (%s) t0 %+7.3f ms used %zu "
-               "rejected %zu res %.3f ms\n", label, seed, src->type, src->range_m,
+               "rejected %zu res %.3f ms c %.1f m/s\n", label, seed, src->type, src->range_m,
                src->bearing_deg, src->n_alerts, src->n_events, e.bearing_err_deg,
                100.0 * e.range_err_frac, e.position_err_m, e.cep50_m,
                e.inside_cep50 ? "in" : "out", 1e3 * e.t_origin_err_s, ev->n_used, ev->n_rejected,
-               1e3 * ev->residual_rms_s);
+               1e3 * ev->residual_rms_s, ev->c_mps);
     }
     print_strays(r, label, seed);
 }

@@ -104,6 +104,14 @@ int sim_write_site(const sim_scenario *sc, const char *endpoint, const char *pat
         sc->cfg_wind_speed_mps, "wind_from_deg", sc->cfg_wind_from_deg,
         "publish", "endpoint", endpoint,
         "detection", "full_scale_db_spl", sc->full_scale_db);
+    json_t *atm = json_object_get(root, "atmosphere");
+    json_t *det = json_object_get(root, "detection");
+    if (atm != NULL && sc->cfg_humidity_pct >= 0.0)
+        json_object_set_new(atm, "humidity_pct", json_real(sc->cfg_humidity_pct));
+    if (atm != NULL && sc->cfg_temperature_sigma_c > 0.0)
+        json_object_set_new(atm, "temperature_sigma_c", json_real(sc->cfg_temperature_sigma_c));
+    if (det != NULL && sc->cfg_position_sigma_m >= 0.0)
+        json_object_set_new(det, "position_sigma_m", json_real(sc->cfg_position_sigma_m));
     return dump(root, path, err);
 }
 

@@ -137,6 +137,10 @@ typedef struct {
     double position_sigma_m, gain_sigma_db;
     sim_air air;
     double cfg_temperature_c, cfg_wind_speed_mps, cfg_wind_from_deg;
+    /* Written to the config only when the scenario gives them (< 0: not):
+     * config_atmosphere.humidity_pct and .temperature_sigma_c, and
+     * config_detection.position_sigma_m (the survey accuracy stated). */
+    double cfg_humidity_pct, cfg_temperature_sigma_c, cfg_position_sigma_m;
     int reflection;
     double reflection_coeff;
     sim_noise noise;

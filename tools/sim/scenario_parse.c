@@ -12,7 +12,7 @@
 
 static const char *const root_keys[] = {
     "seed", "duration_s", "sample_rate", "format", "description", "site", "full_scale_db_spl",
-    "sensors", "sensor_errors", "sensor_faults", "atmosphere", "config_atmosphere", "ground", "noise",
+    "sensors", "sensor_errors", "sensor_faults", "atmosphere", "config_atmosphere", "config_detection", "ground", "noise",
     "publish", "events", NULL};
 
 static int parse_format(sim_jctx *c, const json_t *root, sim_scenario *sc)
@@ -96,8 +96,10 @@ static int parse_air(sim_jctx *c, const json_t *root, sim_scenario *sc)
 /* The written config's atmosphere defaults to the truth, key by key. */
 static int parse_config_air(sim_jctx *c, const json_t *root, sim_scenario *sc)
 {
-    static const char *const keys[] = {"temperature_c", "wind_speed_mps", "wind_from_deg", NULL};
+    static const char *const keys[] = {"temperature_c", "wind_speed_mps", "wind_from_deg",
+                                       "humidity_pct", "temperature_sigma_c", NULL};
     const json_t *a;
+    sc->cfg_humidity_pct = sc->cfg_temperature_sigma_c = -1.0;
     sc->cfg_temperature_c = sc->air.temperature_c;
     sc->cfg_wind_speed_mps = sc->air.wind_speed_mps;
     sc->cfg_wind_from_deg = sc->air.wind_from_deg;
@@ -109,7 +111,10 @@ static int parse_config_air(sim_jctx *c, const json_t *root, sim_scenario *sc)
     if (sim_jcheck_keys(c, a, p, keys) < 0 ||
         sim_jnumber(c, a, p, "temperature_c", 0, -60.0, 60.0, &sc->cfg_temperature_c) < 0 ||
         sim_jnumber(c, a, p, "wind_speed_mps", 0, 0.0, 40.0, &sc->cfg_wind_speed_mps) < 0 ||
-        sim_jnumber(c, a, p, "wind_from_deg", 0, -360.0, 360.0, &sc->cfg_wind_from_deg) < 0)
+        sim_jnumber(c, a, p, "wind_from_deg", 0, -360.0, 360.0, &sc->cfg_wind_from_deg) < 0 ||
+        sim_jnumber(c, a, p, "humidity_pct", 0, 0.0, 100.0, &sc->cfg_humidity_pct) < 0 ||
+        sim_jnumber(c, a, p, "temperature_sigma_c", 0, 0.01, 30.0,
+                    &sc->cfg_temperature_sigma_c) < 0)
         return ES_EINVAL;
     sc->cfg_wind_from_deg = normal_deg(sc->cfg_wind_from_deg);
     return 0;
@@ -179,6 +184,24 @@ static int parse_noise(sim_jctx *c, const json_t *root, sim_scenario *sc)
     return parse_generator(c, n, &nz->generator);
 }
 
+/* config_detection.position_sigma_m: the survey accuracy the written
+ * config states (detection.position_sigma_m); absent: not written. */
+static int parse_config_detection(sim_jctx *c, const json_t *root, sim_scenario *sc)
+{
+    static const char *const keys[] = {"position_sigma_m", NULL};
+    const json_t *d;
+    sc->cfg_position_sigma_m = -1.0;
+    if (sim_jobject(c, root, "", "config_detection", 0, &d) < 0)
+        return ES_EINVAL;
+    if (d == NULL)
+        return 0;
+    if (sim_jcheck_keys(c, d, "config_detection", keys) < 0 ||
+        sim_jnumber(c, d, "config_detection", "position_sigma_m", 0, 0.0, 10.0,
+                    &sc->cfg_position_sigma_m) < 0)
+        return ES_EINVAL;
+    return 0;
+}
+
 static int parse_publish(sim_jctx *c, const json_t *root, sim_scenario *sc)
 {
     static const char *const keys[] = {"endpoint", NULL};
@@ -219,7 +242,8 @@ static int parse_root(sim_jctx *c, const json_t *root, sim_scenario *sc)
         return sim_jfail(c, "", "the scenario must be a JSON object");
     if (sim_jcheck_keys(c, root, "", root_keys) < 0 || parse_basics(c, root, sc) < 0 ||
         parse_site(c, root, sc) < 0 || parse_air(c, root, sc) < 0 ||
-        parse_config_air(c, root, sc) < 0 || parse_ground(c, root, sc) < 0 ||
+        parse_config_air(c, root, sc) < 0 || parse_config_detection(c, root, sc) < 0 ||
+        parse_ground(c, root, sc) < 0 ||
         parse_noise(c, root, sc) < 0 || parse_publish(c, root, sc) < 0 ||
         sim_parse_sensors(c, root, sc) < 0 || sim_parse_faults(c, root, sc) < 0 ||
         sim_parse_events(c, root, sc) < 0)
