@@ -265,10 +265,11 @@ static void json_air_noise(sbuf *b, const acc_scene *s)
 {
     /* The config states what the site knows: the survey's accuracy, and for
      * exact scenes a weather station's humidity and temperature. */
-    char exact_air[96] = "";
+    char exact_air[160] = "";
     if (s->exact)
-        snprintf(exact_air, sizeof exact_air, ", \"humidity_pct\": %.2f, \"temperature_sigma_c\": 0.1",
-                 s->humidity_pct);
+        snprintf(exact_air, sizeof exact_air,
+                 ", \"humidity_pct\": %.2f, \"pressure_kpa\": %.3f, \"temperature_sigma_c\": 0.1",
+                 s->humidity_pct, s->pressure_kpa);
     sb_printf(b,
               " \"atmosphere\": {\"temperature_c\": %.3f, \"humidity_pct\": %.2f,"
               " \"pressure_kpa\": %.3f, \"wind_speed_mps\": %.3f, \"wind_from_deg\": %.2f},\n"

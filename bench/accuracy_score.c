@@ -187,8 +187,9 @@ static const alert *find_alert(const alert *alerts, size_t n, const char *id)
  * (dsp/localizer.c: the physics of the configured air). */
 static double engine_c_prior_mps(const acc_scene *s)
 {
-    return s->exact ? es_speed_of_sound_sigma_mps(s->cfg_temperature_c, s->humidity_pct, 0.1)
-                    : es_speed_of_sound_sigma_mps(s->cfg_temperature_c, -1.0, 0.0);
+    return s->exact ? es_speed_of_sound_sigma_mps(s->cfg_temperature_c, s->humidity_pct, 0.1,
+                                                  s->pressure_kpa)
+                    : es_speed_of_sound_sigma_mps(s->cfg_temperature_c, -1.0, 0.0, 0.0);
 }
 
 /* The bound of one launch's geometry (the sensors its fix used) for

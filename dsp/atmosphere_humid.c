@@ -25,13 +25,15 @@
 /* A configured humidity: a hygrometer, about 5 %. */
 #define KNOWN_HUMIDITY_SIGMA_PCT 5.0
 
-/* Vapour mole fraction at relative humidity rh_pct (ISO 9613-1 eq. B.1). */
-static double vapour_fraction(double temperature_c, double rh_pct)
+/* Vapour mole fraction at relative humidity rh_pct and pressure p_kpa
+ * (ISO 9613-1 eq. B.1): thinner air holds a larger fraction of vapour. */
+static double vapour_fraction(double temperature_c, double rh_pct, double p_kpa)
 {
     double t_k = temperature_c + KELVIN;
     double c = -6.8346 * pow(TRIPLE_POINT_K / t_k, 1.261) + 4.6151;
     double psat_kpa = STANDARD_PRESSURE_KPA * pow(10.0, c);
-    double h = rh_pct / 100.0 * psat_kpa / STANDARD_PRESSURE_KPA;
+    double p = p_kpa > 0.0 ? p_kpa : STANDARD_PRESSURE_KPA;
+    double h = rh_pct / 100.0 * psat_kpa / p;
     return h < 0.0 ? 0.0 : (h > 0.2 ? 0.2 : h);
 }
 
@@ -42,23 +44,36 @@ static double moist_factor(double h)
     return sqrt(gamma / 1.4 / (1.0 - 0.378 * h));
 }
 
-double es_speed_of_sound_humid_mps(double temperature_c, double humidity_pct)
+double es_speed_of_sound_moist_mps(double temperature_c, double humidity_pct, double pressure_kpa)
 {
     double rh = humidity_pct >= 0.0 ? humidity_pct : ASSUMED_HUMIDITY_PCT;
     double c_dry = es_speed_of_sound_mps(temperature_c);
-    return c_dry * moist_factor(vapour_fraction(temperature_c, rh));
+    return c_dry * moist_factor(vapour_fraction(temperature_c, rh, pressure_kpa));
+}
+
+double es_speed_of_sound_humid_mps(double temperature_c, double humidity_pct)
+{
+    return es_speed_of_sound_moist_mps(temperature_c, humidity_pct, STANDARD_PRESSURE_KPA);
+}
+
+double es_pressure_at_altitude_kpa(double alt_m)
+{
+    /* Isothermal standard atmosphere, scale height 8.43 km: within 1 % of
+     * the ICAO table up to 3 km, where camps are. */
+    return STANDARD_PRESSURE_KPA * exp(-alt_m / 8434.0);
 }
 
 double es_speed_of_sound_sigma_mps(double temperature_c, double humidity_pct,
-                                   double temperature_sigma_c)
+                                   double temperature_sigma_c, double pressure_kpa)
 {
-    double c = es_speed_of_sound_humid_mps(temperature_c, humidity_pct);
+    double c = es_speed_of_sound_moist_mps(temperature_c, humidity_pct, pressure_kpa);
     double dc_dt = 0.5 * c / (temperature_c + KELVIN); /* c ~ sqrt(T) */
     double rh = humidity_pct >= 0.0 ? humidity_pct : ASSUMED_HUMIDITY_PCT;
     double sigma_rh = humidity_pct >= 0.0 ? KNOWN_HUMIDITY_SIGMA_PCT : UNKNOWN_HUMIDITY_SIGMA_PCT;
     /* The humidity term by a finite difference of the model itself. */
-    double dc_drh = (es_speed_of_sound_humid_mps(temperature_c, fmin(rh + 1.0, 100.0)) -
-                     es_speed_of_sound_humid_mps(temperature_c, fmax(rh - 1.0, 0.0))) / 2.0;
+    double dc_drh =
+        (es_speed_of_sound_moist_mps(temperature_c, fmin(rh + 1.0, 100.0), pressure_kpa) -
+         es_speed_of_sound_moist_mps(temperature_c, fmax(rh - 1.0, 0.0), pressure_kpa)) / 2.0;
     double sigma_t = temperature_sigma_c > 0.0 ? temperature_sigma_c : TEMPERATURE_SIGMA_C;
     double from_t = dc_dt * sigma_t, from_rh = dc_drh * sigma_rh;
     return sqrt(from_t * from_t + from_rh * from_rh);

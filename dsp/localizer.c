@@ -207,7 +207,8 @@ int es_localizer_execute(es_localizer L, const es_onset_group *g, const es_atmos
         return ES_EINVAL;
     arrivals a;
     memset(&a, 0, sizeof a);
-    double c_mps = es_speed_of_sound_humid_mps(atm->temperature_c, atm->humidity_pct);
+    double c_mps =
+        es_speed_of_sound_moist_mps(atm->temperature_c, atm->humidity_pct, atm->pressure_kpa);
     measure_arrivals(L, g, c_mps, &a);
     if (a.in.n < ES_MIN_SENSORS_TO_LOCATE)
         return ES_EINVAL;
@@ -218,7 +219,8 @@ int es_localizer_execute(es_localizer L, const es_onset_group *g, const es_atmos
                        : L->cfg.speed_sigma_mps < 0.0
                            ? 0.0
                            : es_speed_of_sound_sigma_mps(atm->temperature_c, atm->humidity_pct,
-                                                         atm->temperature_sigma_c);
+                                                         atm->temperature_sigma_c,
+                                                         atm->pressure_kpa);
     es_wind_vector(atm->wind_speed_mps, atm->wind_from_deg, a.in.wind_en_mps);
     es_fix fix;
     int rc = es_locate_execute(L->solver, &a.in, &fix);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config_internal.h"
+#include "earshot/atmosphere.h"
 
 #define TRY(call)                   \
     do {                            \
@@ -26,6 +27,7 @@ static const cfg_num_rule wind_speed_rule = {.lo = 0, .hi = 60};
 static const cfg_num_rule wind_from_rule = {.lo = 0, .hi = 360};
 static const cfg_num_rule humidity_rule = {.lo = 0, .hi = 100};
 static const cfg_num_rule temperature_sigma_rule = {.lo = 0.01, .hi = 30};
+static const cfg_num_rule pressure_rule = {.lo = 30, .hi = 110};
 /* 192 kHz: Nyquist at the highest sample rate; check_band() then holds the
  * band below this config's own Nyquist. */
 static const cfg_num_rule band_rule = {.lo = 0, .hi = 192000, .lo_exclusive = true};
@@ -125,9 +127,12 @@ static int parse_atmosphere(const cfg_ctx *ctx, json_t *root, es_site_config *cf
 {
     static const char *const atmosphere_keys[] = {"temperature_c", "wind_speed_mps",
                                                   "wind_from_deg", "humidity_pct",
-                                                  "temperature_sigma_c", NULL};
+                                                  "temperature_sigma_c", "pressure_kpa", NULL};
     json_t *atm;
     es_atmosphere_config *a = &cfg->atmosphere;
+    /* Unless the file says otherwise: the standard atmosphere at the site's
+     * altitude (site is parsed before). */
+    a->pressure_kpa = es_pressure_at_altitude_kpa(cfg->origin_alt_m);
     TRY(cfg_get_object(ctx, root, "", "atmosphere", false, &atm));
     if (atm == NULL)
         return ES_OK;
@@ -140,6 +145,8 @@ static int parse_atmosphere(const cfg_ctx *ctx, json_t *root, es_site_config *cf
                        NULL));
     TRY(cfg_get_number(ctx, atm, "atmosphere", "temperature_sigma_c", &temperature_sigma_rule,
                        &a->temperature_sigma_c, NULL));
+    TRY(cfg_get_number(ctx, atm, "atmosphere", "pressure_kpa", &pressure_rule, &a->pressure_kpa,
+                       NULL));
     return cfg_get_number(ctx, atm, "atmosphere", "wind_from_deg", &wind_from_rule,
                           &a->wind_from_deg, NULL);
 }
@@ -254,7 +261,8 @@ void es_site_config_defaults(es_site_config *cfg)
         cfg->sensors[i].u_m = 0.0;
     cfg->atmosphere = (es_atmosphere_config){.temperature_c = 15.0, .wind_speed_mps = 0.0,
                                              .wind_from_deg = 0.0, .humidity_pct = -1.0,
-                                             .temperature_sigma_c = 2.0};
+                                             .temperature_sigma_c = 2.0,
+                                             .pressure_kpa = 101.325};
     cfg->detection = (es_detection_config){.band_lo_hz = 40.0, .band_hi_hz = 2000.0,
                                            .trigger_db = 12.0, .launch_min_range_m = 0.0,
                                            .full_scale_db_spl = 140.0,

@@ -252,10 +252,12 @@ static json_t *atmosphere_object(const es_atmosphere_config *a)
     bad |= put(o, "wind_from_deg", es_msg_real(a->wind_from_deg, SCALE_DEG));
     /* Extension: the speed the solver uses at this temperature. */
     bad |= put(o, "speed_of_sound_mps",
-               es_msg_real(es_speed_of_sound_humid_mps(a->temperature_c, a->humidity_pct),
+               es_msg_real(es_speed_of_sound_moist_mps(a->temperature_c, a->humidity_pct, a->pressure_kpa),
                            SCALE_ATMOS));
     if (a->humidity_pct >= 0.0)
         bad |= put(o, "humidity_pct", es_msg_real(a->humidity_pct, SCALE_ATMOS));
+    if (a->pressure_kpa > 0.0)
+        bad |= put(o, "pressure_kpa", es_msg_real(a->pressure_kpa, SCALE_ATMOS));
     if (bad) {
         json_decref(o);
         return NULL;

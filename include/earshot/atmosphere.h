@@ -13,16 +13,22 @@ extern "C" {
 /* Speed of sound in dry air at temperature_c, m/s: 331.3 sqrt(1 + T/273.15). */
 double es_speed_of_sound_mps(double temperature_c);
 
-/* Speed of sound in moist air at standard pressure; humidity_pct < 0 means
- * not measured, and 50 % is assumed. (dsp/atmosphere_humid.c) */
+/* Speed of sound in moist air at pressure_kpa (<= 0: standard, 101.325);
+ * humidity_pct < 0 means not measured, and 50 % is assumed.
+ * (dsp/atmosphere_humid.c) */
+double es_speed_of_sound_moist_mps(double temperature_c, double humidity_pct,
+                                   double pressure_kpa);
+/* The same at standard pressure. */
 double es_speed_of_sound_humid_mps(double temperature_c, double humidity_pct);
+/* Standard-atmosphere pressure at an altitude, kPa. */
+double es_pressure_at_altitude_kpa(double alt_m);
 
 /* 1-sigma of that speed for the air along a path of kilometres, given a
  * configured temperature good to temperature_sigma_c (<= 0: 2 C, a
  * thermometer at one place and time) and humidity (5 %, or 10-90 % when
  * not measured): the prior the solver starts from. */
 double es_speed_of_sound_sigma_mps(double temperature_c, double humidity_pct,
-                                   double temperature_sigma_c);
+                                   double temperature_sigma_c, double pressure_kpa);
 
 /* Wind vector (east, north components, m/s) of a wind of speed_mps blowing
  * FROM from_deg (clockwise from true north): from 0 deg the air moves south. */

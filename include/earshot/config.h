@@ -38,6 +38,9 @@ typedef struct {
     double wind_from_deg;        /* direction the wind blows FROM, default 0 */
     double humidity_pct;         /* extension, optional: relative humidity;
                                     -1 (default) = not measured */
+    double pressure_kpa;         /* extension, optional: air pressure; absent:
+                                    the standard atmosphere at site.origin.alt_m
+                                    (0 in a struct not from a file: standard) */
     double temperature_sigma_c;  /* extension, optional: how far the air along
                                     the paths may be from temperature_c (1
                                     sigma); 0 = the default, 2 C */

@@ -3,6 +3,7 @@
  * contract, warnings, range edges, endpoints, the line-array warning, the
  * stream check, and the file-level cases that need a file made at run time
  * (oversized, FIFO). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -154,6 +155,27 @@ static void expect_error(const char *text, const char *want_msg)
     int rc = parse(text, &cfg, &w, &err);
     CHECK(rc == ES_EINVAL, "rc %d for %s", rc, want_msg);
     CHECK(strcmp(err.msg, want_msg) == 0, "\n got: %s\nwant: %s", err.msg, want_msg);
+}
+
+static const char *edit(const char *from, const char *to);
+
+/* Air pressure: the standard atmosphere at the site's altitude unless the
+ * file gives one. ICAO table: 101.325 kPa at sea level, 84.56 at 1500 m. */
+static void test_pressure(void)
+{
+    es_site_config cfg;
+    es_error err;
+    warnings w;
+    CHECK(parse(minimal_json, &cfg, &w, &err) == ES_OK, "%s", err.msg);
+    CHECK(fabs(cfg.atmosphere.pressure_kpa - 101.325) < 1e-9, "sea level %g",
+          cfg.atmosphere.pressure_kpa);
+    const char *high = edit("\"lon\": 151.25}", "\"lon\": 151.25, \"alt_m\": 1500}");
+    CHECK(parse(high, &cfg, &w, &err) == ES_OK, "%s", err.msg);
+    CHECK(fabs(cfg.atmosphere.pressure_kpa - 84.56) < 0.01 * 84.56, "1500 m: %g kPa, ICAO 84.56",
+          cfg.atmosphere.pressure_kpa);
+    const char *given = edit("{\"site\":", "{\"atmosphere\": {\"pressure_kpa\": 90.5}, \"site\":");
+    CHECK(parse(given, &cfg, &w, &err) == ES_OK, "%s", err.msg);
+    CHECK(cfg.atmosphere.pressure_kpa == 90.5, "given %g", cfg.atmosphere.pressure_kpa);
 }
 
 /* minimal_json with one substring replaced, in a static buffer. */
@@ -456,6 +478,7 @@ int main(void)
 {
     test_full_config();
     test_defaults();
+    test_pressure();
     test_messages();
     test_range_edges();
     test_warnings();

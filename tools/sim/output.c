@@ -108,6 +108,8 @@ int sim_write_site(const sim_scenario *sc, const char *endpoint, const char *pat
     json_t *det = json_object_get(root, "detection");
     if (atm != NULL && sc->cfg_humidity_pct >= 0.0)
         json_object_set_new(atm, "humidity_pct", json_real(sc->cfg_humidity_pct));
+    if (atm != NULL && sc->cfg_pressure_kpa > 0.0)
+        json_object_set_new(atm, "pressure_kpa", json_real(sc->cfg_pressure_kpa));
     if (atm != NULL && sc->cfg_temperature_sigma_c > 0.0)
         json_object_set_new(atm, "temperature_sigma_c", json_real(sc->cfg_temperature_sigma_c));
     if (det != NULL && sc->cfg_position_sigma_m >= 0.0)

@@ -138,9 +138,9 @@ typedef struct {
     sim_air air;
     double cfg_temperature_c, cfg_wind_speed_mps, cfg_wind_from_deg;
     /* Written to the config only when the scenario gives them (< 0: not):
-     * config_atmosphere.humidity_pct and .temperature_sigma_c, and
+     * config_atmosphere.humidity_pct, .temperature_sigma_c and .pressure_kpa, and
      * config_detection.position_sigma_m (the survey accuracy stated). */
-    double cfg_humidity_pct, cfg_temperature_sigma_c, cfg_position_sigma_m;
+    double cfg_humidity_pct, cfg_temperature_sigma_c, cfg_position_sigma_m, cfg_pressure_kpa;
     int reflection;
     double reflection_coeff;
     sim_noise noise;

@@ -97,9 +97,10 @@ static int parse_air(sim_jctx *c, const json_t *root, sim_scenario *sc)
 static int parse_config_air(sim_jctx *c, const json_t *root, sim_scenario *sc)
 {
     static const char *const keys[] = {"temperature_c", "wind_speed_mps", "wind_from_deg",
-                                       "humidity_pct", "temperature_sigma_c", NULL};
+                                       "humidity_pct", "temperature_sigma_c", "pressure_kpa",
+                                       NULL};
     const json_t *a;
-    sc->cfg_humidity_pct = sc->cfg_temperature_sigma_c = -1.0;
+    sc->cfg_humidity_pct = sc->cfg_temperature_sigma_c = sc->cfg_pressure_kpa = -1.0;
     sc->cfg_temperature_c = sc->air.temperature_c;
     sc->cfg_wind_speed_mps = sc->air.wind_speed_mps;
     sc->cfg_wind_from_deg = sc->air.wind_from_deg;
@@ -114,7 +115,8 @@ static int parse_config_air(sim_jctx *c, const json_t *root, sim_scenario *sc)
         sim_jnumber(c, a, p, "wind_from_deg", 0, -360.0, 360.0, &sc->cfg_wind_from_deg) < 0 ||
         sim_jnumber(c, a, p, "humidity_pct", 0, 0.0, 100.0, &sc->cfg_humidity_pct) < 0 ||
         sim_jnumber(c, a, p, "temperature_sigma_c", 0, 0.01, 30.0,
-                    &sc->cfg_temperature_sigma_c) < 0)
+                    &sc->cfg_temperature_sigma_c) < 0 ||
+        sim_jnumber(c, a, p, "pressure_kpa", 0, 30.0, 110.0, &sc->cfg_pressure_kpa) < 0)
         return ES_EINVAL;
     sc->cfg_wind_from_deg = normal_deg(sc->cfg_wind_from_deg);
     return 0;
