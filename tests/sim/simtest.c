@@ -82,6 +82,45 @@ int simtest_run(const json_t *scenario, const char *dir, const char *prefix,
     return st;
 }
 
+simtest_sim simtest_simulate(json_t *scenario, const char *dir, const char *prefix)
+{
+    simtest_sim r;
+    memset(&r, 0, sizeof r);
+    es_sim_outputs out;
+    if (scenario != NULL && simtest_run(scenario, dir, prefix, NULL, &out) == ES_OK &&
+        simtest_read_audio(out.audio_path, &r.audio) == 0 &&
+        (r.truth = simtest_load_json(out.truth_path)) != NULL &&
+        (r.site = simtest_load_json(out.site_path)) != NULL)
+        r.ok = 1;
+    json_decref(scenario);
+    CHECK(r.ok, "simulating %s", prefix);
+    return r;
+}
+
+void simtest_sim_free(simtest_sim *r)
+{
+    simtest_audio_free(&r->audio);
+    json_decref(r->truth);
+    json_decref(r->site);
+}
+
+const json_t *simtest_arrival(const simtest_sim *r, size_t source, size_t sensor)
+{
+    const json_t *s = json_array_get(json_object_get(r->truth, "sources"), source);
+    return json_array_get(json_object_get(s, "arrivals"), sensor);
+}
+
+double simtest_first_above(const simtest_audio *a, int ch, double fraction)
+{
+    double peak = 0.0;
+    for (size_t n = 0; n < a->frames; n++)
+        peak = fmax(peak, fabs(simtest_sample(a, n, ch)));
+    for (size_t n = 0; n < a->frames; n++)
+        if (fabs(simtest_sample(a, n, ch)) > fraction * peak)
+            return (double)n;
+    return NAN;
+}
+
 int simtest_report(const char *name)
 {
     if (simtest_failures == 0)

@@ -41,6 +41,23 @@ json_t *simtest_load_scenario(const char *path);
 int simtest_run(const json_t *scenario, const char *dir, const char *prefix,
                 const es_sim_options *opt, es_sim_outputs *out);
 
+/* A simulated scenario read back: its audio, truth and written site config. */
+typedef struct {
+    simtest_audio audio;
+    json_t *truth, *site;
+    int ok;                   /* 0: a step failed (and a check failed) */
+} simtest_sim;
+
+/* Simulates scenario (consumed; NULL counts as a failure) into
+ * dir/prefix.* and reads the three outputs back. */
+simtest_sim simtest_simulate(json_t *scenario, const char *dir, const char *prefix);
+void simtest_sim_free(simtest_sim *r);
+/* The truth's arrival at sensor `sensor` of source `source`. */
+const json_t *simtest_arrival(const simtest_sim *r, size_t source, size_t sensor);
+/* First frame of channel ch above `fraction` of the channel's peak, NAN if
+ * none. */
+double simtest_first_above(const simtest_audio *a, int ch, double fraction);
+
 /* The passed/failed line ctest users read, and the exit status. */
 int simtest_report(const char *name);
 

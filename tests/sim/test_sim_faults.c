@@ -53,47 +53,13 @@ static json_t *all_faults(void)
                      "gain_db", GAIN_DB, "sensor", "S6", "clock_offset_s", EARLY_S);
 }
 
-typedef struct {
-    simtest_audio audio;
-    json_t *truth, *site;
-    int ok;
-} run;
-
-static run simulate(json_t *sc, const char *prefix)
-{
-    run r;
-    memset(&r, 0, sizeof r);
-    es_sim_outputs out;
-    if (sc != NULL && simtest_run(sc, work_dir, prefix, NULL, &out) == ES_OK &&
-        simtest_read_audio(out.audio_path, &r.audio) == 0 &&
-        (r.truth = simtest_load_json(out.truth_path)) != NULL &&
-        (r.site = simtest_load_json(out.site_path)) != NULL)
-        r.ok = 1;
-    json_decref(sc);
-    CHECK(r.ok, "simulating %s", prefix);
-    return r;
-}
-
-static void run_free(run *r)
-{
-    simtest_audio_free(&r->audio);
-    json_decref(r->truth);
-    json_decref(r->site);
-}
-
-static const json_t *arrival(const run *r, size_t sensor)
-{
-    const json_t *s = json_array_get(json_object_get(r->truth, "sources"), 0);
-    return json_array_get(json_object_get(s, "arrivals"), sensor);
-}
-
-static const json_t *truth_sensor(const run *r, size_t k)
+static const json_t *truth_sensor(const simtest_sim *r, size_t k)
 {
     return json_array_get(json_object_get(r->truth, "sensors"), k);
 }
 
 /* Largest |faulty[n + shift] - clean[n]| over the file, and the peak. */
-static double shifted_difference(const run *clean, const run *bad, int ch, long shift,
+static double shifted_difference(const simtest_sim *clean, const simtest_sim *bad, int ch, long shift,
                                  double *peak)
 {
     double worst = 0.0;
@@ -109,37 +75,25 @@ static double shifted_difference(const run *clean, const run *bad, int ch, long 
     return worst;
 }
 
-/* First sample above 1e-3 of the channel's peak. */
-static double first_above(const run *r, int ch)
-{
-    double peak = 0.0;
-    for (size_t n = 0; n < r->audio.frames; n++)
-        peak = fmax(peak, fabs(simtest_sample(&r->audio, n, ch)));
-    for (size_t n = 0; n < r->audio.frames; n++)
-        if (fabs(simtest_sample(&r->audio, n, ch)) > 1e-3 * peak)
-            return (double)n;
-    return NAN;
-}
-
-static void check_clock(const run *clean, const run *bad)
+static void check_clock(const simtest_sim *clean, const simtest_sim *bad)
 {
     double peak;
     double diff = shifted_difference(clean, bad, 1, lround(CLOCK_S * RATE), &peak);
     CHECK(peak > 1e-3 && diff < 1e-6 * peak, "S2 is not the healthy S2 delayed by 240 samples "
           "(largest difference %.3g, peak %.3g)", diff, peak);
-    double t = simtest_num(arrival(bad, 1), "t_s"), t_clean = simtest_num(arrival(clean, 1), "t_s");
+    double t = simtest_num(simtest_arrival(bad, 0, 1), "t_s"), t_clean = simtest_num(simtest_arrival(clean, 0, 1), "t_s");
     CHECK(fabs(t - t_clean) < 1e-12, "S2: the truth's arrival %.9f s must stay the physical one "
           "(%.9f s)", t, t_clean);
-    CHECK(fabs(simtest_num(arrival(bad, 1), "sample") - (t + CLOCK_S) * RATE) < 1e-6,
-          "S2: truth sample %.4f, recorded arrival %.4f", simtest_num(arrival(bad, 1), "sample"),
+    CHECK(fabs(simtest_num(simtest_arrival(bad, 0, 1), "sample") - (t + CLOCK_S) * RATE) < 1e-6,
+          "S2: truth sample %.4f, recorded arrival %.4f", simtest_num(simtest_arrival(bad, 0, 1), "sample"),
           (t + CLOCK_S) * RATE);
     /* The onset against the physical arrival: 5 ms late (absorption rounds
      * the onset by up to half a millisecond at 1 km). */
-    double late_ms = (first_above(bad, 1) / RATE - t) * 1e3;
+    double late_ms = (simtest_first_above(&bad->audio, 1, 1e-3) / RATE - t) * 1e3;
     CHECK(late_ms >= CLOCK_S * 1e3 && late_ms < CLOCK_S * 1e3 + 0.5,
           "S2: onset %.3f ms after the truth's arrival, expected 5 .. 5.5", late_ms);
-    double t6 = simtest_num(arrival(bad, 5), "t_s");
-    double early_ms = (first_above(bad, 5) / RATE - t6) * 1e3;
+    double t6 = simtest_num(simtest_arrival(bad, 0, 5), "t_s");
+    double early_ms = (simtest_first_above(&bad->audio, 5, 1e-3) / RATE - t6) * 1e3;
     CHECK(early_ms >= EARLY_S * 1e3 && early_ms < EARLY_S * 1e3 + 0.5,
           "S6: onset %.4f ms after the truth's arrival, expected %.4f .. +0.5", early_ms,
           EARLY_S * 1e3);
@@ -151,7 +105,7 @@ static void check_clock(const run *clean, const run *bad)
            EARLY_S * 1e3);
 }
 
-static void check_dead(const run *bad)
+static void check_dead(const simtest_sim *bad)
 {
     double e = 0.0, peak = 0.0;
     for (size_t n = 0; n < bad->audio.frames; n++) {
@@ -162,14 +116,14 @@ static void check_dead(const run *bad)
     double rms_db = 10.0 * log10(e / (double)bad->audio.frames), peak_db = 20.0 * log10(peak);
     CHECK(fabs(rms_db + 130.0) < 0.5, "S3 (dead): RMS %.2f dBFS, expected -130", rms_db);
     CHECK(peak_db < -110.0, "S3 (dead): peak %.1f dBFS: the blast leaked in", peak_db);
-    CHECK(simtest_num(arrival(bad, 2), "peak_dbfs") <= -400.0, "S3: the truth says the blast "
-          "was recorded at %.1f dBFS", simtest_num(arrival(bad, 2), "peak_dbfs"));
+    CHECK(simtest_num(simtest_arrival(bad, 0, 2), "peak_dbfs") <= -400.0, "S3: the truth says the blast "
+          "was recorded at %.1f dBFS", simtest_num(simtest_arrival(bad, 0, 2), "peak_dbfs"));
     const json_t *f = json_object_get(truth_sensor(bad, 2), "fault");
     CHECK(json_is_true(json_object_get(f, "dead")), "S3: truth fault without dead: true");
     printf("dead: S3 RMS %.2f dBFS, peak %.1f dBFS\n", rms_db, peak_db);
 }
 
-static void check_config_offset(const run *bad)
+static void check_config_offset(const simtest_sim *bad)
 {
     static const double off[3] = {20.0, -5.0, 3.0};
     static const char *const axis[3] = {"e_m", "n_m", "u_m"};
@@ -195,7 +149,7 @@ static void check_config_offset(const run *bad)
            simtest_num(json_array_get(sensors, 3), "u_m") - simtest_num(truth_sensor(bad, 3), "u_m"));
 }
 
-static void check_gain(const run *clean, const run *bad)
+static void check_gain(const simtest_sim *clean, const simtest_sim *bad)
 {
     double g = pow(10.0, GAIN_DB / 20.0), worst = 0.0;
     size_t clipped = 0;
@@ -209,15 +163,15 @@ static void check_gain(const run *clean, const run *bad)
     CHECK(worst < 1e-5, "S5: not the healthy channel x %.1f dB clipped (relative error %.3g)",
           GAIN_DB, worst);
     CHECK(clipped >= 10, "S5: %zu samples at full scale: the fault should clip", clipped);
-    CHECK(json_is_true(json_object_get(arrival(bad, 4), "clipped")) &&
-              !json_is_true(json_object_get(arrival(clean, 4), "clipped")),
+    CHECK(json_is_true(json_object_get(simtest_arrival(bad, 0, 4), "clipped")) &&
+              !json_is_true(json_object_get(simtest_arrival(clean, 0, 4), "clipped")),
           "S5: the truth should mark the arrival clipped only with the fault");
-    double dpk = simtest_num(arrival(bad, 4), "peak_dbfs") - simtest_num(arrival(clean, 4), "peak_dbfs");
+    double dpk = simtest_num(simtest_arrival(bad, 0, 4), "peak_dbfs") - simtest_num(simtest_arrival(clean, 0, 4), "peak_dbfs");
     CHECK(fabs(dpk - GAIN_DB) < 1e-9, "S5: truth peak %.3f dB above the healthy one", dpk);
     printf("gain: S5 = healthy x %.0f dB, %zu samples clipped at full scale\n", GAIN_DB, clipped);
 }
 
-static void check_healthy_unchanged(const run *clean, const run *bad)
+static void check_healthy_unchanged(const simtest_sim *clean, const simtest_sim *bad)
 {
     double peak, diff = shifted_difference(clean, bad, 0, 0, &peak);
     CHECK(diff == 0.0, "S1 has no fault but changed (max difference %.3g)", diff);
@@ -276,8 +230,8 @@ int main(int argc, char **argv)
         return 2;
     }
     work_dir = argv[1];
-    run clean = simulate(scene(NULL), "faults_clean");
-    run bad = simulate(scene(all_faults()), "faults_bad");
+    simtest_sim clean = simtest_simulate(scene(NULL), work_dir, "faults_clean");
+    simtest_sim bad = simtest_simulate(scene(all_faults()), work_dir, "faults_bad");
     if (clean.ok && bad.ok) {
         check_clock(&clean, &bad);
         check_dead(&bad);
@@ -285,8 +239,8 @@ int main(int argc, char **argv)
         check_gain(&clean, &bad);
         check_healthy_unchanged(&clean, &bad);
     }
-    run_free(&clean);
-    run_free(&bad);
+    simtest_sim_free(&clean);
+    simtest_sim_free(&bad);
     check_bad_entries();
     return simtest_report("test_sim_faults");
 }

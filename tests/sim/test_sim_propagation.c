@@ -37,39 +37,7 @@ static json_t *scene(const double (*mics)[3], size_t n, int absorption, int refl
         "events", "type", "mortar", "t_s", 0.5, "e_m", 0.0, "n_m", 0.0, "u_m", 1.5);
 }
 
-typedef struct {
-    simtest_audio audio;
-    json_t *truth;
-    int ok;
-} run;
-
-static run simulate(json_t *sc, const char *prefix)
-{
-    run r;
-    memset(&r, 0, sizeof r);
-    es_sim_outputs out;
-    if (sc != NULL && simtest_run(sc, work_dir, prefix, NULL, &out) == ES_OK &&
-        simtest_read_audio(out.audio_path, &r.audio) == 0 &&
-        (r.truth = simtest_load_json(out.truth_path)) != NULL)
-        r.ok = 1;
-    json_decref(sc);
-    CHECK(r.ok, "simulating %s", prefix);
-    return r;
-}
-
-static void run_free(run *r)
-{
-    simtest_audio_free(&r->audio);
-    json_decref(r->truth);
-}
-
-static const json_t *arrival(const run *r, size_t source, size_t sensor)
-{
-    const json_t *s = json_array_get(json_object_get(r->truth, "sources"), source);
-    return json_array_get(json_object_get(s, "arrivals"), sensor);
-}
-
-static double energy(const run *r, int ch, size_t n0, size_t n1)
+static double energy(const simtest_sim *r, int ch, size_t n0, size_t n1)
 {
     double e = 0.0;
     for (size_t n = n0; n < n1; n++) {
@@ -79,32 +47,20 @@ static double energy(const run *r, int ch, size_t n0, size_t n1)
     return e;
 }
 
-/* First sample above 1e-3 of the channel's peak. */
-static double first_crossing(const run *r, int ch)
-{
-    double peak = 0.0;
-    for (size_t n = 0; n < r->audio.frames; n++)
-        peak = fmax(peak, fabs(simtest_sample(&r->audio, n, ch)));
-    for (size_t n = 0; n < r->audio.frames; n++)
-        if (fabs(simtest_sample(&r->audio, n, ch)) > 1e-3 * peak)
-            return (double)n;
-    return NAN;
-}
-
 static void test_spreading(void)
 {
     const double mics[][3] = {{0, 500, 1.5}, {0, 1000, 1.5}};
-    run r = simulate(scene(mics, 2, 0, 0, 0.0, 0.0), "spreading");
+    simtest_sim r = simtest_simulate(scene(mics, 2, 0, 0, 0.0, 0.0), work_dir, "spreading");
     if (!r.ok)
         return;
     double ratio_db = 10.0 * log10(energy(&r, 0, 0, r.audio.frames) / energy(&r, 1, 0, r.audio.frames));
     CHECK(fabs(ratio_db - 20.0 * log10(2.0)) < 0.005, "energy at 2r is %.4f dB below r", ratio_db);
-    double p0 = simtest_num(arrival(&r, 0, 0), "peak_dbfs"), p1 = simtest_num(arrival(&r, 0, 1), "peak_dbfs");
+    double p0 = simtest_num(simtest_arrival(&r, 0, 0), "peak_dbfs"), p1 = simtest_num(simtest_arrival(&r, 0, 1), "peak_dbfs");
     CHECK(fabs(p0 - p1 - 6.0206) < 0.1, "peak at 2r is %.3f dB below r", p0 - p1);
-    run_free(&r);
+    simtest_sim_free(&r);
 }
 
-static double complex dft(const run *r, int ch, size_t n0, size_t n1, double f)
+static double complex dft(const simtest_sim *r, int ch, size_t n0, size_t n1, double f)
 {
     double complex acc = 0.0;
     for (size_t n = n0; n < n1; n++)
@@ -115,7 +71,7 @@ static double complex dft(const run *r, int ch, size_t n0, size_t n1, double f)
 static void test_absorption(void)
 {
     const double mics[][3] = {{0, 500, 1.5}, {0, 1500, 1.5}};
-    run r = simulate(scene(mics, 2, 1, 0, 0.0, 50.0), "absorption");
+    simtest_sim r = simtest_simulate(scene(mics, 2, 1, 0, 0.0, 50.0), work_dir, "absorption");
     if (!r.ok)
         return;
     sim_air a = {10.0, 50.0, 101.325, 0.0, 0.0, 1};
@@ -123,7 +79,7 @@ static void test_absorption(void)
     for (size_t i = 0; i < sizeof freqs / sizeof freqs[0]; i++) {
         double m[2];
         for (int ch = 0; ch < 2; ch++) {
-            size_t n0 = (size_t)simtest_num(arrival(&r, 0, (size_t)ch), "sample") - 4;
+            size_t n0 = (size_t)simtest_num(simtest_arrival(&r, 0, (size_t)ch), "sample") - 4;
             m[ch] = cabs(dft(&r, ch, n0, n0 + (size_t)(0.5 * r.audio.rate), freqs[i]));
         }
         double got = 20.0 * log10(m[0] / m[1]);
@@ -131,34 +87,34 @@ static void test_absorption(void)
         CHECK(fabs(got - want) < 0.05, "%g Hz: 1500 m is %.3f dB below 500 m, spreading + "
               "ISO 9613-1 give %.3f dB", freqs[i], got, want);
     }
-    run_free(&r);
+    simtest_sim_free(&r);
 }
 
 static void test_wind(void)
 {
     const double w = 8.0, d = 600.0;
     const double mics[][3] = {{d, 0, 1.5}, {-d, 0, 1.5}, {0, d, 1.5}};
-    run r = simulate(scene(mics, 3, 0, 0, w, 0.0), "wind");
+    simtest_sim r = simtest_simulate(scene(mics, 3, 0, 0, w, 0.0), work_dir, "wind");
     if (!r.ok)
         return;
     double c = 331.3 * sqrt(283.15 / 273.15); /* dry air at 10 C */
     const double want[] = {d / (c + w), d / (c - w), d / sqrt(c * c - w * w)};
     const char *what[] = {"downwind", "upwind", "crosswind"};
     for (int ch = 0; ch < 3; ch++) {
-        double t = simtest_num(arrival(&r, 0, (size_t)ch), "t_s") - 0.5;
+        double t = simtest_num(simtest_arrival(&r, 0, (size_t)ch), "t_s") - 0.5;
         CHECK(fabs(t - want[ch]) < 1e-9, "%s truth %.9f s, closed form %.9f s", what[ch], t, want[ch]);
-        double at = (0.5 + want[ch]) * r.audio.rate, first = first_crossing(&r, ch);
+        double at = (0.5 + want[ch]) * r.audio.rate, first = simtest_first_above(&r.audio, ch, 1e-3);
         CHECK(first >= at && first < at + 2.0, "%s onset at sample %.2f, wavefront at %.2f",
               what[ch], first, at);
     }
-    run_free(&r);
+    simtest_sim_free(&r);
 }
 
 static void test_reflection(void)
 {
     const double mics[][3] = {{0, 60, 1.5}};
-    run with = simulate(scene(mics, 1, 0, 1, 0.0, 0.0), "reflect_on");
-    run without = simulate(scene(mics, 1, 0, 0, 0.0, 0.0), "reflect_off");
+    simtest_sim with = simtest_simulate(scene(mics, 1, 0, 1, 0.0, 0.0), work_dir, "reflect_on");
+    simtest_sim without = simtest_simulate(scene(mics, 1, 0, 0, 0.0, 0.0), work_dir, "reflect_off");
     if (with.ok && without.ok) {
         /* with - without is the reflected pulse alone. */
         double c = 331.3 * sqrt(283.15 / 273.15), fs = with.audio.rate;
@@ -177,8 +133,8 @@ static void test_reflection(void)
         double got = 10.0 * log10(e_r / e_d), want = 20.0 * log10(0.8 * r_d / r_i);
         CHECK(fabs(got - want) < 0.01, "reflected energy %.4f dB, expected %.4f dB", got, want);
     }
-    run_free(&with);
-    run_free(&without);
+    simtest_sim_free(&with);
+    simtest_sim_free(&without);
 }
 
 int main(int argc, char **argv)
