@@ -109,10 +109,6 @@ void acc_design_scenes(uint64_t master_seed, int n, acc_scene *out);
 /* Scenario JSON (malloc'ed) for es_sim_run_json. */
 char *acc_scene_json(const acc_scene *s);
 
-/* accuracy_crlb.c: straight-path travel time with wind, |d - w t| = c t. */
-double acc_travel_s(const double src[3], const double rcv[3], double c_mps,
-                    const double wind_en[2]);
-void acc_wind_en(double speed_mps, double from_deg, double wind_en[2]);
 /* CRLB of the horizontal position for arrival-time noise sigma_t_s at the
  * given sensors. c_sigma_mps < 0: c known (unknowns e, n, t0); otherwise c
  * is a fourth unknown with a Gaussian prior of that sigma (0: no prior).

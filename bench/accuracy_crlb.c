@@ -3,8 +3,8 @@
  *
  * Model: arrival_i = t0 + T(src, sensor_i; c, wind) + noise_i, noise
  * i.i.d. N(0, sigma_t^2), T the straight-path travel time in air moving
- * with the wind (|d - w T| = c T, solved by fixed-point iteration as the
- * simulator does, not by the engine's closed form). Unknowns: east, north,
+ * with the wind (|d - w T| = c T): the simulator's own fixed-point
+ * solution (tools/sim/air.c), not the engine's closed form. Unknowns: east, north,
  * t0, and optionally c. The gradient of T comes from central differences.
  *
  * The origin time t0 enters every arrival with derivative 1, so it is
@@ -17,34 +17,10 @@
 #include <string.h>
 
 #include "accuracy.h"
+#include "air.h"
 
-#define DEG (3.14159265358979323846 / 180.0)
 #define STEP_M 0.5
 #define STEP_C_MPS 0.01
-
-void acc_wind_en(double speed_mps, double from_deg, double wind_en[2])
-{
-    /* The air moves toward from_deg + 180. */
-    wind_en[0] = -speed_mps * sin(from_deg * DEG);
-    wind_en[1] = -speed_mps * cos(from_deg * DEG);
-}
-
-double acc_travel_s(const double src[3], const double rcv[3], double c_mps,
-                    const double wind_en[2])
-{
-    double d[3] = {rcv[0] - src[0], rcv[1] - src[1], rcv[2] - src[2]};
-    double t = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) / c_mps;
-    /* A contraction by |w|/c (< 0.04 here): iterate to a fixed point so
-     * that the finite differences below see no iteration noise. */
-    for (int it = 0; it < 200; it++) {
-        double x = d[0] - wind_en[0] * t, y = d[1] - wind_en[1] * t;
-        double next = sqrt(x * x + y * y + d[2] * d[2]) / c_mps;
-        if (next == t)
-            break;
-        t = next;
-    }
-    return t;
-}
 
 /* Gradient of T at one sensor with respect to (e, n, c). */
 static void gradient(const double src[3], const double rcv[3], double c_mps,
@@ -54,11 +30,11 @@ static void gradient(const double src[3], const double rcv[3], double c_mps,
         double p[3] = {src[0], src[1], src[2]}, m[3] = {src[0], src[1], src[2]};
         p[k] += STEP_M;
         m[k] -= STEP_M;
-        g[k] = (acc_travel_s(p, rcv, c_mps, wind_en) - acc_travel_s(m, rcv, c_mps, wind_en)) /
+        g[k] = (sim_air_travel_time_s(p, rcv, c_mps, wind_en) - sim_air_travel_time_s(m, rcv, c_mps, wind_en)) /
                (2.0 * STEP_M);
     }
-    g[2] = (acc_travel_s(src, rcv, c_mps + STEP_C_MPS, wind_en) -
-            acc_travel_s(src, rcv, c_mps - STEP_C_MPS, wind_en)) /
+    g[2] = (sim_air_travel_time_s(src, rcv, c_mps + STEP_C_MPS, wind_en) -
+            sim_air_travel_time_s(src, rcv, c_mps - STEP_C_MPS, wind_en)) /
            (2.0 * STEP_C_MPS);
 }
 

@@ -157,7 +157,9 @@ static void design_launches(acc_scene *s, sim_rng *r, int *band_counter)
     int max_launches = s->n_sensors > 40 ? 1 : s->n_sensors > 24 ? 2 : ACC_MAX_LAUNCHES;
     s->n_launches = 1 + (int)(sim_rng_uniform(r) * max_launches);
     double wind[2], next_first_s = LEAD_IN_S + uni(r, 0.0, 0.5), last_s = 0.0;
-    acc_wind_en(s->wind_mps, s->wind_from_deg, wind);
+    sim_air air = {s->temperature_c, s->humidity_pct, s->pressure_kpa, s->wind_mps,
+                   s->wind_from_deg, 1};
+    sim_air_wind_en(&air, wind);
     double min_range = fmax(acc_band_edges_m[0], farthest_sensor_m(s) + 150.0);
     for (int k = 0; k < s->n_launches; k++) {
         int band = (*band_counter)++ % ACC_N_BANDS;
@@ -169,7 +171,7 @@ static void design_launches(acc_scene *s, sim_rng *r, int *band_counter)
                          s->range_m[k] * cos(s->bearing_deg[k] * DEG), SOURCE_U_M};
         double tmin = 1e9, tmax = 0.0;
         for (size_t i = 0; i < s->n_sensors; i++) {
-            double t = acc_travel_s(src, s->sensor_m[i], s->c_mps, wind);
+            double t = sim_air_travel_time_s(src, s->sensor_m[i], s->c_mps, wind);
             tmin = fmin(tmin, t);
             tmax = fmax(tmax, t);
         }
