@@ -28,6 +28,7 @@
 
 #include "../dsp/check.h"
 #include "earshot/capture.h"
+#include "earshot/publisher.h"
 
 #define CHANNELS 3
 #define BLOCK_FRAMES 32
@@ -212,14 +213,6 @@ static void *consume(void *arg)
     }
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0.0;
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int main(int argc, char **argv)
 {
     uint64_t blocks = argc > 1 ? strtoull(argv[1], NULL, 10) : 0;
@@ -240,7 +233,7 @@ int main(int argc, char **argv)
         total_frames += block_frames_of(k);
     shared prod = {.capture = capture, .blocks = blocks, .seed = 0xCA97001};
     shared cons = {.capture = capture, .blocks = blocks, .seed = 0xCA97002};
-    double t0 = now_s();
+    double t0 = es_clock_mono_s();
     pthread_t tp, tc;
     if (pthread_create(&tc, NULL, consume, &cons) != 0 ||
         pthread_create(&tp, NULL, produce, &prod) != 0) {
@@ -251,7 +244,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "capture_stress: cannot join threads\n");
         return 2;
     }
-    double wall_s = now_s() - t0;
+    double wall_s = es_clock_mono_s() - t0;
     uint64_t overruns = es_capture_overruns(capture);
     int64_t frames = es_capture_frames(capture);
 

@@ -29,6 +29,7 @@
 
 #include "../dsp/check.h"
 #include "earshot/ring.h"
+#include "earshot/publisher.h"
 #include "ring_internal.h"
 
 #define PAYLOAD_WORDS 5
@@ -243,14 +244,6 @@ static void *watch(void *arg)
     return NULL;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0.0;
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -275,7 +268,7 @@ int main(int argc, char **argv)
 
     side prod = {.ring = ring, .capacity = capacity, .items = items, .seed = 0x5EED0001};
     side cons = {.ring = ring, .capacity = capacity, .items = items, .seed = 0x5EED0002};
-    double t0 = now_s();
+    double t0 = es_clock_mono_s();
     monitor mon = {.ring = ring, .capacity = capacity};
     atomic_init(&mon.stop, 0);
     pthread_t tp, tc, tm;
@@ -289,7 +282,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "ring_stress: cannot join threads\n");
         return 2;
     }
-    double wall_s = now_s() - t0;
+    double wall_s = es_clock_mono_s() - t0;
     atomic_store_explicit(&mon.stop, 1, memory_order_relaxed);
     if (pthread_join(tm, NULL) != 0) {
         fprintf(stderr, "ring_stress: cannot join the monitor\n");
