@@ -107,6 +107,15 @@ static void test_bad_scenarios(void)
     bad_scene("on_a_sensor", s, "events[0]");
     s = base_scene(); json_object_set_new(s, "duration_s", json_string("long"));
     bad_scene("duration_string", s, "duration_s");
+    s = base_scene(); json_object_set_new(s, "config_atmosphere", json_pack("{s:f}", "pressure_kpa", 10.0));
+    bad_scene("config_pressure", s, "config_atmosphere.pressure_kpa");
+    s = base_scene();
+    json_object_set_new(s, "config_atmosphere", json_pack("{s:f}", "temperature_sigma_c", 0.0));
+    bad_scene("config_temperature_sigma", s, "config_atmosphere.temperature_sigma_c");
+    s = base_scene(); json_object_set_new(s, "config_detection", json_pack("{s:f}", "position_sigma_m", -1.0));
+    bad_scene("config_position_sigma", s, "config_detection.position_sigma_m");
+    s = base_scene(); json_object_set_new(s, "config_detection", json_pack("{s:f}", "min_sensors", 5.0));
+    bad_scene("config_detection_unknown", s, "config_detection.min_sensors: unknown key");
     /* Not JSON at all. */
     char path[1024], args[2048];
     snprintf(path, sizeof path, "%s/not_json.json", work);
