@@ -17,8 +17,9 @@ static int check_config(const es_condition_config *cfg, es_error *err)
     if (!(cfg->sample_rate_hz > 0.0) || !isfinite(cfg->sample_rate_hz))
         return es_error_set(err, ES_EINVAL, "condition: sample rate must be positive");
     double nyquist_hz = 0.5 * cfg->sample_rate_hz;
-    if (!(cfg->band_lo_hz > 0.0) || !(cfg->band_hi_hz > cfg->band_lo_hz) ||
-        !(cfg->band_hi_hz < nyquist_hz))
+    int highpass_only = cfg->band_hi_hz == 0.0;
+    if (!(cfg->band_lo_hz > 0.0) || !(cfg->band_lo_hz < nyquist_hz) ||
+        (!highpass_only && (!(cfg->band_hi_hz > cfg->band_lo_hz) || !(cfg->band_hi_hz < nyquist_hz))))
         return es_error_set(err, ES_EINVAL,
                             "condition: band %.1f..%.1f Hz must satisfy 0 < lo < hi < %.1f Hz",
                             cfg->band_lo_hz, cfg->band_hi_hz, nyquist_hz);
@@ -46,8 +47,9 @@ es_condition es_condition_create(const es_condition_config *cfg, es_error *err)
     }
     unsigned order = cfg->order ? cfg->order : 4;
     c->highpass = make_section(LIQUID_IIRDES_HIGHPASS, order, cfg->band_lo_hz / cfg->sample_rate_hz);
-    c->lowpass = make_section(LIQUID_IIRDES_LOWPASS, order, cfg->band_hi_hz / cfg->sample_rate_hz);
-    if (c->highpass == NULL || c->lowpass == NULL) {
+    if (cfg->band_hi_hz > 0.0)
+        c->lowpass = make_section(LIQUID_IIRDES_LOWPASS, order, cfg->band_hi_hz / cfg->sample_rate_hz);
+    if (c->highpass == NULL || (cfg->band_hi_hz > 0.0 && c->lowpass == NULL)) {
         es_error_set(err, ES_EINVAL, "condition: liquid-dsp refused the filter design");
         es_condition_destroy(&c);
         return NULL;
@@ -60,6 +62,10 @@ void es_condition_execute(es_condition c, const float *in, size_t stride, float 
     for (size_t i = 0; i < n; i++) {
         float hp, bp;
         iirfilt_rrrf_execute(c->highpass, in[i * stride], &hp);
+        if (c->lowpass == NULL) {
+            out[i] = hp;
+            continue;
+        }
         iirfilt_rrrf_execute(c->lowpass, hp, &bp);
         out[i] = bp;
     }
@@ -68,7 +74,8 @@ void es_condition_execute(es_condition c, const float *in, size_t stride, float 
 void es_condition_reset(es_condition c)
 {
     iirfilt_rrrf_reset(c->highpass);
-    iirfilt_rrrf_reset(c->lowpass);
+    if (c->lowpass != NULL)
+        iirfilt_rrrf_reset(c->lowpass);
 }
 
 void es_condition_destroy(es_condition *c)

@@ -2,6 +2,8 @@
  * (see include/earshot/detector.h). */
 #include "earshot/detector.h"
 
+#include "earshot/condition.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,8 @@
 #define HIST_LEN 16384u            /* power of two, > snippet + pick window */
 #define HIST_MASK (HIST_LEN - 1u)
 #define QUEUE_LEN 4u
+#define MAX_BANDS 2u
+#define CHUNK_LEN 256u             /* samples high-passed per step */
 #define ENERGY_FLOOR 1e-30
 /* Inside an event the frozen LTA cannot see a second, louder blast (a
  * launch during thunder or a rocket's roar, the next round of a salvo):
@@ -24,9 +28,24 @@
  * picked onset's peak replaces it. A clear onset is never replaced: in a
  * salvo or a rocket's roar the louder sound is not the earlier source's. */
 #define SUPERSEDE_RATIO 4.0
+/* The LTA is fed the signal LTA_LAG_S late (STA/LTA with a gap): a rocket
+ * motor's roar swells over 0.1-0.3 s, and an LTA that followed the swell
+ * would climb with it and keep a 15 dB launch under the trigger ratio. The
+ * samples inside an event are never fed to it. */
+#define LTA_LAG_S 0.2
 #define MARGINAL_RATIO 2.0
 
 enum pick_state { IDLE, WAIT_PICK, WAIT_SNIPPET };
+
+/* One band's energy averages, history and trigger bookkeeping. */
+typedef struct {
+    float hist[HIST_LEN];         /* this band's samples by frame & mask */
+    double sta, lta;
+    double mta;                   /* medium-term average, never frozen */
+    double trigger_lta;           /* background energy at the trigger */
+    double max_ratio;             /* peak STA over background while picking */
+    double picked_peak_sta;       /* peak STA of the last pick, for SUPERSEDE */
+} band_state;
 
 struct es_detector_s {
     es_detector_config cfg;
@@ -35,21 +54,22 @@ struct es_detector_s {
     int64_t warmup_frames, dead_frames, max_event_frames;
     int64_t pick_back_frames, pick_ahead_frames;
 
-    float hist[HIST_LEN];         /* conditioned samples by frame & mask */
+    band_state band[MAX_BANDS];   /* [0] the input, [1] its upper band */
+    size_t n_bands;
+    es_condition upper;           /* high-pass for band[1], or NULL */
+    float chunk_in[CHUNK_LEN];    /* the block being fed, NaN-free */
+    float chunk[CHUNK_LEN];       /* and its band[1] samples */
     int64_t next_frame;           /* frame of the next sample fed */
     int64_t seen;                 /* samples fed since start */
-    double sta, lta;
-    double mta;                   /* medium-term average, never frozen */
     int64_t retrigger_frames;     /* earliest re-trigger inside an event */
     int64_t lag_frames;           /* the MTA's input lags by this much */
+    int64_t lta_lag_frames;       /* the LTA's input lags by this much */
+    int64_t lta_resume_frame;     /* LTA input before this was in an event */
     int in_event;                 /* LTA frozen, no re-trigger */
     int64_t event_start;
 
     enum pick_state state;
     int64_t trigger_frame;
-    double trigger_lta;           /* background energy at the trigger */
-    double max_ratio;             /* peak STA over background while picking */
-    double picked_peak_sta;       /* peak STA of the last pick, for SUPERSEDE */
     es_onset pending;
 
     es_onset queue[QUEUE_LEN];    /* finished, not yet handed out */
@@ -66,6 +86,7 @@ static void set_defaults(es_detector_config *c)
     if (c->min_level_dbfs == 0) c->min_level_dbfs = -100.0;
     if (c->dead_time_s <= 0) c->dead_time_s = 0.3;
     if (c->max_event_s <= 0) c->max_event_s = 4.0;
+    if (c->upper_band_lo_hz == 0) c->upper_band_lo_hz = 250.0;
 }
 
 static int check_config(const es_detector_config *c, es_error *err)
@@ -82,6 +103,26 @@ static int check_config(const es_detector_config *c, es_error *err)
         return es_error_set(err, ES_EINVAL,
                             "detector: dead time %.3f s is shorter than the snippet (%.3f s)",
                             c->dead_time_s, post_s);
+    if (c->upper_band_lo_hz > 0 && !(c->upper_band_lo_hz < 0.45 * c->sample_rate_hz))
+        return es_error_set(err, ES_EINVAL, "detector: upper band %.1f Hz is above 0.45 x the sample rate",
+                            c->upper_band_lo_hz);
+    return ES_OK;
+}
+
+/* The upper band: the input high-passed at upper_band_lo_hz. */
+static int make_upper_band(es_detector d, es_error *err)
+{
+    if (d->cfg.upper_band_lo_hz < 0) {
+        d->n_bands = 1;
+        return ES_OK;
+    }
+    es_condition_config cc = {.sample_rate_hz = d->cfg.sample_rate_hz,
+                              .band_lo_hz = d->cfg.upper_band_lo_hz, .band_hi_hz = 0.0,
+                              .order = 4};
+    d->upper = es_condition_create(&cc, err);
+    if (d->upper == NULL)
+        return ES_EINVAL; /* err says why */
+    d->n_bands = 2;
     return ES_OK;
 }
 
@@ -110,7 +151,10 @@ es_detector es_detector_create(const es_detector_config *cfg, es_error *err)
     d->trigger_ratio = pow(10.0, c.trigger_db / 10.0);
     d->release_ratio = pow(10.0, c.release_db / 10.0);
     d->min_level = pow(10.0, c.min_level_dbfs / 10.0);
-    d->warmup_frames = (int64_t)(c.lta_s * fs);
+    d->lta_lag_frames = (int64_t)(LTA_LAG_S * fs);
+    if (d->lta_lag_frames > (int64_t)HIST_LEN / 2)
+        d->lta_lag_frames = (int64_t)HIST_LEN / 2;
+    d->warmup_frames = (int64_t)(c.lta_s * fs) + d->lta_lag_frames;
     d->dead_frames = (int64_t)(c.dead_time_s * fs);
     d->max_event_frames = (int64_t)(c.max_event_s * fs);
     /* The pick window reaches back over the time the STA needs to climb
@@ -122,32 +166,37 @@ es_detector es_detector_create(const es_detector_config *cfg, es_error *err)
         free(d);
         return NULL;
     }
+    if (make_upper_band(d, err) != ES_OK) {
+        free(d);
+        return NULL;
+    }
     return d;
 }
 
-static float hist_at(const struct es_detector_s *d, int64_t frame)
+static float hist_at(const struct es_detector_s *d, const band_state *b, int64_t frame)
 {
     if (frame < 0 || frame >= d->next_frame || frame < d->next_frame - (int64_t)HIST_LEN)
         return 0.0f;
-    return d->hist[(uint64_t)frame & HIST_MASK];
+    return b->hist[(uint64_t)frame & HIST_MASK];
 }
 
-/* Akaike information criterion picker (Maeda 1985) on frames [lo, hi):
- * the split k minimising k log var(x[lo..k)) + (n-k) log var(x[k..hi)). */
-static int64_t aic_pick(const struct es_detector_s *d, int64_t lo, int64_t hi)
+/* Akaike information criterion picker (Maeda 1985) on frames [lo, hi) of
+ * one band: the split k minimising
+ * k log var(x[lo..k)) + (n-k) log var(x[k..hi)). */
+static int64_t aic_pick(const struct es_detector_s *d, const band_state *b, int64_t lo, int64_t hi)
 {
     static const double var_floor = 1e-24;
     int64_t n = hi - lo;
     double total_s = 0.0, total_s2 = 0.0;
     for (int64_t f = lo; f < hi; f++) {
-        double x = hist_at(d, f);
+        double x = hist_at(d, b, f);
         total_s += x;
         total_s2 += x * x;
     }
     double s = 0.0, s2 = 0.0, best = INFINITY;
     int64_t best_k = n / 2;
     for (int64_t k = 1; k < n - 1; k++) {
-        double x = hist_at(d, lo + k - 1);
+        double x = hist_at(d, b, lo + k - 1);
         s += x;
         s2 += x * x;
         double m1 = s / (double)k;
@@ -165,13 +214,15 @@ static int64_t aic_pick(const struct es_detector_s *d, int64_t lo, int64_t hi)
     return lo + best_k;
 }
 
+/* The snippet is always the input band: GCC-PHAT and the classifier see
+ * the whole conditioned band. */
 static void fill_snippet(const struct es_detector_s *d, es_onset *o)
 {
     double peak = 0.0;
     int64_t peak_frame = o->frame;
     for (int i = 0; i < ES_SNIPPET_LEN; i++) {
         int64_t f = o->snippet_frame + i;
-        float x = hist_at(d, f);
+        float x = hist_at(d, &d->band[0], f);
         o->snippet[i] = x;
         if (f >= o->frame && fabs(x) > peak) {
             peak = fabs(x);
@@ -192,86 +243,154 @@ static void enqueue(es_detector d, const es_onset *o)
     d->q_count++;
 }
 
-static void start_pick(es_detector d, int64_t frame, double background)
+enum trigger_kind { FRESH, AGAIN, LOUDER };
+
+static void start_pick(es_detector d, int64_t frame, enum trigger_kind kind)
 {
     d->state = WAIT_PICK;
     d->trigger_frame = frame;
-    d->trigger_lta = background;
-    d->max_ratio = d->sta / fmax(background, ENERGY_FLOOR);
+    for (size_t i = 0; i < d->n_bands; i++) {
+        band_state *b = &d->band[i];
+        if (kind != LOUDER)
+            b->trigger_lta = kind == FRESH ? b->lta : b->mta;
+        b->max_ratio = b->sta / fmax(b->trigger_lta, ENERGY_FLOOR);
+    }
     d->in_event = 1;
     d->event_start = frame;
+}
+
+/* The band whose STA rose furthest over its background picks the onset. */
+static size_t best_band(const struct es_detector_s *d)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < d->n_bands; i++)
+        if (d->band[i].max_ratio > d->band[best].max_ratio)
+            best = i;
+    return best;
+}
+
+static void finish_pick(es_detector d, int64_t frame)
+{
+    es_onset *o = &d->pending;
+    int64_t lo = d->trigger_frame - d->pick_back_frames;
+    if (lo < d->next_frame - (int64_t)HIST_LEN + 1)
+        lo = d->next_frame - (int64_t)HIST_LEN + 1;
+    if (lo < 0)
+        lo = 0;
+    const band_state *pick = &d->band[best_band(d)];
+    memset(o, 0, offsetof(es_onset, snippet));
+    o->sensor = d->cfg.sensor;
+    o->trigger_frame = d->trigger_frame;
+    o->frame = aic_pick(d, pick, lo, frame + 1);
+    o->snippet_frame = o->frame - ES_SNIPPET_PRE;
+    o->noise_dbfs = (float)(10.0 * log10(fmax(d->band[0].trigger_lta, ENERGY_FLOOR)));
+    int marginal = pick->max_ratio < MARGINAL_RATIO * d->trigger_ratio;
+    for (size_t i = 0; i < d->n_bands; i++) {
+        band_state *b = &d->band[i];
+        b->picked_peak_sta = marginal ? b->max_ratio * b->trigger_lta : INFINITY; /* clear: never superseded */
+    }
+    d->state = WAIT_SNIPPET;
 }
 
 static void advance_pick(es_detector d, int64_t frame)
 {
     es_onset *o = &d->pending;
-    if (d->state == WAIT_PICK && frame >= d->trigger_frame + d->pick_ahead_frames) {
-        int64_t lo = d->trigger_frame - d->pick_back_frames;
-        if (lo < d->next_frame - (int64_t)HIST_LEN + 1)
-            lo = d->next_frame - (int64_t)HIST_LEN + 1;
-        if (lo < 0)
-            lo = 0;
-        memset(o, 0, offsetof(es_onset, snippet));
-        o->sensor = d->cfg.sensor;
-        o->trigger_frame = d->trigger_frame;
-        o->frame = aic_pick(d, lo, frame + 1);
-        o->snippet_frame = o->frame - ES_SNIPPET_PRE;
-        o->noise_dbfs = (float)(10.0 * log10(fmax(d->trigger_lta, ENERGY_FLOOR)));
-        d->picked_peak_sta = d->max_ratio < MARGINAL_RATIO * d->trigger_ratio
-                                 ? d->max_ratio * d->trigger_lta
-                                 : INFINITY; /* clear: never superseded */
-        d->state = WAIT_SNIPPET;
-    }
+    if (d->state == WAIT_PICK && frame >= d->trigger_frame + d->pick_ahead_frames)
+        finish_pick(d, frame);
     if (d->state == WAIT_SNIPPET && frame >= o->snippet_frame + ES_SNIPPET_LEN - 1) {
         fill_snippet(d, o);
-        o->snr_db = (float)(10.0 * log10(fmax(d->max_ratio, 1.0)));
+        o->snr_db = (float)(10.0 * log10(fmax(d->band[best_band(d)].max_ratio, 1.0)));
         enqueue(d, o);
         d->state = IDLE;
     }
 }
 
-static void step_event_state(es_detector d, int64_t frame, double ratio)
+/* `held` is the ratio of the medium-term average: an event ends when the
+ * signal has stayed near the background for a while, not when the 4 ms
+ * STA of a weak, still roaring motor dips for a moment (which would let
+ * the roar fire again and again). */
+static void step_event_state(es_detector d, int64_t frame, double held)
 {
     if (!d->in_event)
         return;
     int64_t elapsed = frame - d->event_start;
-    int quiet = ratio < d->release_ratio && elapsed >= d->dead_frames;
+    int quiet = held < d->release_ratio && elapsed >= d->dead_frames;
     if (quiet && d->state == IDLE) {
         d->in_event = 0;
+        d->lta_resume_frame = frame + d->lta_lag_frames;
     } else if (elapsed >= d->max_event_frames && d->state == IDLE) {
         /* A sustained change of background, not an event: follow it. */
         d->in_event = 0;
-        d->lta = d->sta;
+        for (size_t i = 0; i < d->n_bands; i++)
+            d->band[i].lta = d->band[i].sta;
+        d->lta_resume_frame = frame + d->lta_lag_frames;
     }
 }
 
-static void feed_sample(es_detector d, float x)
+static void update_band(es_detector d, band_state *b, int64_t frame, float x)
+{
+    b->hist[(uint64_t)frame & HIST_MASK] = x;
+    double lagged = (double)hist_at(d, b, frame - d->lag_frames);
+    b->sta += d->a_sta * ((double)x * (double)x - b->sta);
+    b->mta += d->a_mta * (lagged * lagged - b->mta);
+    if (!d->in_event && frame >= d->lta_resume_frame) {
+        double late = (double)hist_at(d, b, frame - d->lta_lag_frames);
+        b->lta += d->a_lta * (late * late - b->lta);
+    }
+    if (d->state == WAIT_PICK)
+        b->max_ratio = fmax(b->max_ratio, b->sta / fmax(b->trigger_lta, ENERGY_FLOOR));
+}
+
+/* Which trigger, if any, the bands' current averages call for. */
+static int trigger_now(const struct es_detector_s *d, int64_t frame, double ratio,
+                       enum trigger_kind *kind)
+{
+    int64_t elapsed = frame - d->event_start;
+    double level = 0.0;
+    int again = 0, louder = 0;
+    for (size_t i = 0; i < d->n_bands; i++) {
+        const band_state *b = &d->band[i];
+        level = fmax(level, b->sta);
+        again |= b->sta >= d->trigger_ratio * fmax(b->mta, ENERGY_FLOOR);
+        louder |= b->sta >= SUPERSEDE_RATIO * b->picked_peak_sta &&
+                  b->sta >= d->trigger_ratio * b->trigger_lta;
+    }
+    if (d->seen <= d->warmup_frames || level < d->min_level)
+        return 0;
+    if (!d->in_event && ratio >= d->trigger_ratio) {
+        *kind = FRESH;
+        return 1;
+    }
+    if (d->in_event && d->state == IDLE && elapsed >= d->retrigger_frames && again) {
+        *kind = AGAIN;
+        return 1;
+    }
+    if (d->in_event && d->state != WAIT_PICK && elapsed < d->retrigger_frames && louder) {
+        *kind = LOUDER;
+        return 1;
+    }
+    return 0;
+}
+
+static void feed_sample(es_detector d, float x, float x_upper)
 {
     int64_t frame = d->next_frame;
-    d->hist[(uint64_t)frame & HIST_MASK] = x;
     d->next_frame++;
     d->seen++;
-    double e = (double)x * (double)x;
-    double lagged = (double)hist_at(d, frame - d->lag_frames);
-    d->sta += d->a_sta * (e - d->sta);
-    d->mta += d->a_mta * (lagged * lagged - d->mta);
-    if (!d->in_event)
-        d->lta += d->a_lta * (e - d->lta);
-    double ratio = d->sta / fmax(d->lta, ENERGY_FLOOR);
-    if (d->state == WAIT_PICK)
-        d->max_ratio = fmax(d->max_ratio, d->sta / fmax(d->trigger_lta, ENERGY_FLOOR));
-    int fresh = !d->in_event && ratio >= d->trigger_ratio;
-    int again = d->in_event && d->state == IDLE &&
-                frame - d->event_start >= d->retrigger_frames &&
-                d->sta >= d->trigger_ratio * fmax(d->mta, ENERGY_FLOOR);
-    int louder = d->in_event && d->state != WAIT_PICK &&
-                 frame - d->event_start < d->retrigger_frames &&
-                 d->sta >= SUPERSEDE_RATIO * d->picked_peak_sta &&
-                 d->sta >= d->trigger_ratio * d->trigger_lta;
-    if (d->seen > d->warmup_frames && (fresh || again || louder) && d->sta >= d->min_level)
-        start_pick(d, frame, louder ? d->trigger_lta : fresh ? d->lta : d->mta);
+    update_band(d, &d->band[0], frame, x);
+    if (d->n_bands > 1)
+        update_band(d, &d->band[1], frame, x_upper);
+    double ratio = 0.0, held = 0.0;
+    for (size_t i = 0; i < d->n_bands; i++) {
+        const band_state *b = &d->band[i];
+        ratio = fmax(ratio, b->sta / fmax(b->lta, ENERGY_FLOOR));
+        held = fmax(held, b->mta / fmax(b->lta, ENERGY_FLOOR));
+    }
+    enum trigger_kind kind;
+    if (trigger_now(d, frame, ratio, &kind))
+        start_pick(d, frame, kind);
     else
-        step_event_state(d, frame, ratio);
+        step_event_state(d, frame, held);
     if (d->state != IDLE)
         advance_pick(d, frame);
 }
@@ -287,19 +406,36 @@ static size_t drain_queue(es_detector d, es_onset *out, size_t max_out)
     return n;
 }
 
+/* Feeds one sample whose upper band is computed here (flush, silence). */
+static void feed_single(es_detector d, float x)
+{
+    float upper = 0.0f;
+    if (d->upper != NULL)
+        es_condition_execute(d->upper, &x, 1, &upper, 1);
+    feed_sample(d, x, upper);
+}
+
 size_t es_detector_execute(es_detector d, const float *x, size_t n, int64_t frame0,
                            es_onset *out, size_t max_out)
 {
-    if (d->seen == 0 && d->state == IDLE)
+    if (d->seen == 0 && d->state == IDLE) {
         d->next_frame = frame0;
+        d->lta_resume_frame = frame0 + d->lta_lag_frames;
+    }
     size_t n_out = 0;
-    for (size_t i = 0; i < n; i++) {
-        float v = isfinite(x[i]) ? x[i] : 0.0f; /* a NaN must not poison the averages */
-        feed_sample(d, v);
-        /* Hand finished onsets out as they come, so a long block cannot
-         * overflow the small internal queue. */
-        if (d->q_count > 0 && n_out < max_out)
-            n_out += drain_queue(d, out + n_out, max_out - n_out);
+    for (size_t at = 0; at < n; at += CHUNK_LEN) {
+        size_t len = n - at < CHUNK_LEN ? n - at : CHUNK_LEN;
+        for (size_t i = 0; i < len; i++) /* a NaN must not poison the averages */
+            d->chunk_in[i] = isfinite(x[at + i]) ? x[at + i] : 0.0f;
+        if (d->upper != NULL)
+            es_condition_execute(d->upper, d->chunk_in, 1, d->chunk, len);
+        for (size_t i = 0; i < len; i++) {
+            feed_sample(d, d->chunk_in[i], d->chunk[i]);
+            /* Hand finished onsets out as they come, so a long block
+             * cannot overflow the small internal queue. */
+            if (d->q_count > 0 && n_out < max_out)
+                n_out += drain_queue(d, out + n_out, max_out - n_out);
+        }
     }
     return n_out + drain_queue(d, out + n_out, max_out - n_out);
 }
@@ -311,20 +447,26 @@ size_t es_detector_flush(es_detector d, es_onset *out, size_t max_out)
          * end of the stream read as zeros. */
         int64_t guard = ES_SNIPPET_LEN + d->pick_ahead_frames + d->pick_back_frames;
         while (d->state != IDLE && guard-- > 0)
-            feed_sample(d, 0.0f);
+            feed_single(d, 0.0f);
     }
     return drain_queue(d, out, max_out);
 }
 
 void es_detector_restart(es_detector d, int64_t frame)
 {
-    memset(d->hist, 0, sizeof d->hist);
+    for (size_t i = 0; i < d->n_bands; i++) {
+        band_state *b = &d->band[i];
+        memset(b->hist, 0, sizeof b->hist);
+        b->mta = b->lta;
+        b->sta = b->lta;
+    }
+    if (d->upper != NULL)
+        es_condition_reset(d->upper);
     d->next_frame = frame;
+    d->lta_resume_frame = frame + d->lta_lag_frames; /* the lag reads no silence */
     d->seen = 0;
     d->in_event = 0;
     d->state = IDLE;
-    d->mta = d->lta;
-    d->sta = d->lta;
 }
 
 int64_t es_detector_delay_frames(es_detector d)
@@ -338,6 +480,7 @@ void es_detector_destroy(es_detector *d)
 {
     if (d == NULL || *d == NULL)
         return;
+    es_condition_destroy(&(*d)->upper);
     free(*d);
     *d = NULL;
 }

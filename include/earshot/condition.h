@@ -21,7 +21,7 @@ typedef struct es_condition_s *es_condition;
 typedef struct {
     double sample_rate_hz;
     double band_lo_hz;        /* high-pass corner */
-    double band_hi_hz;        /* low-pass corner, below Nyquist */
+    double band_hi_hz;        /* low-pass corner, below Nyquist; 0: high-pass only */
     unsigned order;           /* per section, default 4 when 0 */
 } es_condition_config;
 

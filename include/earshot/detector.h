@@ -5,7 +5,14 @@
  * starting) and is frozen while an event lasts, so a long rocket roar is
  * one trigger, not many. The onset itself is picked before the trigger by
  * the Akaike information criterion (the sample that best splits noise from
- * signal). An onset is emitted once its snippet (ES_SNIPPET_LEN samples,
+ * signal).
+ *
+ * The ratio is watched in two bands, the input and its part above
+ * upper_band_lo_hz: wind at a screened microphone is local turbulence whose
+ * spectrum falls steeply above a few tens of Hz, while a launch carries
+ * energy to hundreds of Hz, so in wind a weak launch stands out in the upper
+ * band alone. Either band fires; the band that rose further picks the
+ * onset. An onset is emitted once its snippet (ES_SNIPPET_LEN samples,
  * ES_SNIPPET_PRE of them before the onset) is complete. */
 #ifndef EARSHOT_DETECTOR_H
 #define EARSHOT_DETECTOR_H
@@ -32,6 +39,8 @@ typedef struct {
     double min_level_dbfs;      /* STA floor to fire, default -100 */
     double dead_time_s;         /* no re-trigger sooner, default 0.3 */
     double max_event_s;         /* LTA unfreezes after this, default 4 */
+    double upper_band_lo_hz;    /* second trigger band above this, default
+                                 * 250; negative: the input band only */
 } es_detector_config;
 
 es_detector es_detector_create(const es_detector_config *cfg, es_error *err);
