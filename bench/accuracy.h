@@ -73,6 +73,11 @@ typedef struct {
     double fold_bearing_err_deg, fold_position_err_m; /* line: nearer of truth and mirror */
     int mirrored;                     /* the estimate is nearer the mirror image */
     double mirror_e_m, mirror_n_m;    /* the truth's mirror image in the line */
+    int has_alternative;              /* the alert published an alternative */
+    double alt_probability;
+    /* Errors of the nearer of the fix and its published alternative (the
+     * fix's own when none was published). */
+    double either_bearing_err_deg, either_position_err_m;
     double cep50_m, semi_major_m, semi_minor_m, orientation_deg;
     int inside_cep50;
     size_t n_used, n_rejected;

@@ -46,6 +46,8 @@ typedef struct {
     int revision;
     double e_m, n_m, cep50_m, semi_major_m, semi_minor_m, orientation_deg;
     double residual_rms_ms, snr_db, c_mps;
+    int has_alternative;
+    double alt_e_m, alt_n_m, alt_probability;
     size_t n_used, n_rejected;
     int used[ES_MAX_SENSORS];         /* indices into the truth's sensors */
 } alert;
@@ -142,6 +144,13 @@ static void parse_alert(const json_t *o, const truth *t, alert *a)
             a->used[a->n_used++] = i;
     }
     a->n_rejected = json_array_size(json_object_get(o, "sensors_rejected"));
+    const json_t *alt = json_object_get(o, "alternative");
+    if (json_is_object(alt)) {
+        a->has_alternative = 1;
+        a->alt_e_m = num(alt, "e_m");
+        a->alt_n_m = num(alt, "n_m");
+        a->alt_probability = num(alt, "probability");
+    }
 }
 
 /* The latest revision of every alert id in the events file. */
@@ -275,6 +284,24 @@ static void fold_mirror(const acc_scene *s, acc_launch *l)
     }
 }
 
+/* The nearer of the fix and the alternative it published: a fix that
+ * says "here, or there with probability p" is right if either is. */
+static void either_error(const alert *a, acc_launch *l)
+{
+    l->either_bearing_err_deg = l->bearing_err_deg;
+    l->either_position_err_m = l->position_err_m;
+    l->has_alternative = a->has_alternative;
+    if (!a->has_alternative)
+        return;
+    l->alt_probability = a->alt_probability;
+    double err = hypot(a->alt_e_m - l->true_e_m, a->alt_n_m - l->true_n_m);
+    if (err < l->position_err_m) {
+        l->either_position_err_m = err;
+        l->either_bearing_err_deg =
+            angle_diff(bearing_of(a->alt_e_m, a->alt_n_m), bearing_of(l->true_e_m, l->true_n_m));
+    }
+}
+
 /* Median over sensors of the true peak over the noise before the launch. */
 static double peak_snr_db(const truth *t, size_t src, const char *wav)
 {
@@ -328,6 +355,7 @@ static void fill_launch(const acc_scene *s, const truth *t, const es_score_sourc
     l->snr_db = a->snr_db;
     l->c_est_mps = a->c_mps;
     fold_mirror(s, l);
+    either_error(a, l);
 }
 
 int acc_score_scene(const acc_scene *s, const char *dir, acc_scene_result *r,

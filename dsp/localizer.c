@@ -84,12 +84,22 @@ es_localizer es_localizer_create(const es_localizer_config *cfg, es_error *err)
     return L;
 }
 
-/* The member with the clearest onset anchors the arrival-time differences. */
+/* The member with the clearest onset anchors the arrival-time differences;
+ * one an earlier fix left out is passed over when another will do: it may
+ * be that fix's wavefront with this one close behind (a salvo), and every
+ * lag measured against it could lock onto either. */
+static int better_reference(const es_onset *a, const es_onset *b)
+{
+    if ((a->requeued == 0) != (b->requeued == 0))
+        return a->requeued == 0;
+    return a->snr_db > b->snr_db;
+}
+
 static size_t pick_reference(const es_onset_group *g)
 {
     size_t ref = 0;
     for (size_t i = 1; i < g->n; i++)
-        if (g->onset[i]->snr_db > g->onset[ref]->snr_db)
+        if (better_reference(g->onset[i], g->onset[ref]))
             ref = i;
     return ref;
 }
@@ -137,6 +147,21 @@ static void measure_arrivals(es_localizer L, const es_onset_group *g, double c_m
     }
 }
 
+static void fill_alternative(es_localizer L, const es_fix *fix, es_event *ev)
+{
+    ev->has_alternative = fix->has_alternative;
+    if (!fix->has_alternative)
+        return;
+    double alt_m;
+    ev->alt_e_m = fix->alt_e_m;
+    ev->alt_n_m = fix->alt_n_m;
+    ev->alt_probability = fix->alt_probability;
+    if (es_geodesy_enu_to_geodetic(L->geo, fix->alt_e_m, fix->alt_n_m, fix->u_m,
+                                   &ev->alt_lat_deg, &ev->alt_lon_deg, &alt_m) != ES_OK)
+        ev->alt_lat_deg = ev->alt_lon_deg = NAN;
+    es_range_bearing(fix->alt_e_m, fix->alt_n_m, &ev->alt_range_m, &ev->alt_bearing_deg);
+}
+
 static void fill_position(es_localizer L, const es_fix *fix, es_event *ev)
 {
     ev->e_m = fix->e_m;
@@ -157,6 +182,7 @@ static void fill_position(es_localizer L, const es_fix *fix, es_event *ev)
                                    &ev->lon_deg, &ev->alt_m) != ES_OK)
         ev->lat_deg = ev->lon_deg = ev->alt_m = NAN;
     es_range_bearing(fix->e_m, fix->n_m, &ev->range_m, &ev->bearing_deg);
+    fill_alternative(L, fix, ev);
 }
 
 static void fill_members(const es_onset_group *g, const arrivals *a, const es_fix *fix,

@@ -22,6 +22,12 @@
 #define LOC_C_SIGMA_MIN_MPS 1e-6  /* below: 1/sigma^2 would swamp everything */
 #define LOC_MAX_LEAVE_ONE_OUT 32  /* above: one bad sensor moves a fit little */
 #define LOC_MIN_ROOM 1e-3         /* floor of 1 - leverage: numerical guard */
+#define LOC_PI 3.14159265358979323846
+/* A rival fit closer in bearing than this is the same answer. */
+#define RIVAL_MIN_BEARING_DEG 1.0
+/* A rival is published as the alternative when the data leave it at least
+ * this posterior probability (equal priors on the two). */
+#define ALTERNATIVE_MIN_PROBABILITY 0.05
 
 static int validate_sensors(const es_locate_config *cfg, es_error *err)
 {
@@ -138,8 +144,8 @@ static int load_problem(es_locate loc, const es_locate_input *in)
     return isfinite(pr->a_coef) && isfinite(pr->c_prior_w) ? ES_OK : ES_EINVAL;
 }
 
-/* Horizontal distance of a solution from the active sensors' centroid. */
-static double range_from_array(const loc_problem *pr, const double p[])
+/* Offset (east, north) of a solution from the active sensors' centroid. */
+static void offset_from_array(const loc_problem *pr, const double p[], double *de, double *dn)
 {
     double ce = 0.0, cn = 0.0;
     size_t k = 0;
@@ -150,26 +156,66 @@ static double range_from_array(const loc_problem *pr, const double p[])
             k++;
         }
     }
-    return hypot(p[0] - ce / (double)k, p[1] - cn / (double)k);
+    *de = p[0] - ce / (double)k;
+    *dn = p[1] - cn / (double)k;
 }
 
-/* Grid seeds, LM from each, keep the acceptable fit with the lowest chi^2. */
+static double range_from_array(const loc_problem *pr, const double p[])
+{
+    double de, dn;
+    offset_from_array(pr, p, &de, &dn);
+    return hypot(de, dn);
+}
+
+/* Radians. */
+static double bearing_from_array(const loc_problem *pr, const double p[])
+{
+    double de, dn;
+    offset_from_array(pr, p, &de, &dn);
+    return atan2(de, dn);
+}
+
+/* Among the converged fits, the lowest chi^2 on a bearing at least
+ * RIVAL_MIN_BEARING_DEG from the best's: what the data cannot rule out. */
+static void find_rival(const loc_problem *pr, const loc_fit fits[], size_t n, loc_fit *best)
+{
+    best->has_rival = 0;
+    double b0 = bearing_from_array(pr, best->p);
+    for (size_t s = 0; s < n; s++) {
+        double db = fabs(remainder(bearing_from_array(pr, fits[s].p) - b0, 2.0 * LOC_PI));
+        if (db < RIVAL_MIN_BEARING_DEG * LOC_PI / 180.0)
+            continue;
+        if (!best->has_rival || fits[s].chi2 < best->rival_chi2) {
+            best->has_rival = 1;
+            best->rival_e_m = fits[s].p[LOC_E];
+            best->rival_n_m = fits[s].p[LOC_N];
+            best->rival_chi2 = fits[s].chi2;
+        }
+    }
+}
+
+/* Grid seeds, LM from each, keep the acceptable fit with the lowest chi^2
+ * and note its best rival. */
 static int fit_active(es_locate loc, loc_fit *best)
 {
     loc_seed seeds[LOC_MAX_SEEDS];
-    size_t n_seeds = loc_grid_seeds(loc, seeds);
+    loc_fit fits[LOC_MAX_SEEDS];
+    size_t n_seeds = loc_grid_seeds(loc, seeds), n_fits = 0, at = 0;
     double max_range = LOC_RUNAWAY_FACTOR * loc->cfg.search_max_range_m;
-    int found = 0;
     for (size_t s = 0; s < n_seeds; s++) {
-        loc_fit fit;
-        loc_lm_solve(&loc->prob, &seeds[s], loc->cfg.max_iterations, &fit);
-        if (!fit.ok || !(range_from_array(&loc->prob, fit.p) <= max_range))
+        loc_fit *fit = &fits[n_fits];
+        loc_lm_solve(&loc->prob, &seeds[s], loc->cfg.max_iterations, fit);
+        if (!fit->ok || !(range_from_array(&loc->prob, fit->p) <= max_range))
             continue;
-        if (!found || fit.chi2 < best->chi2)
-            *best = fit;
-        found = 1;
+        if (n_fits == 0 || fit->chi2 < fits[at].chi2)
+            at = n_fits;
+        n_fits++;
     }
-    return found ? ES_OK : ES_ENOCONV;
+    if (n_fits == 0)
+        return ES_ENOCONV;
+    *best = fits[at];
+    find_rival(&loc->prob, fits, n_fits, best);
+    return ES_OK;
 }
 
 /* Measured minus modelled arrival, for every measurement. */
@@ -226,6 +272,23 @@ static size_t count_active(const loc_problem *pr)
 
 #define BAYES_PRIOR_DOF 2.0
 
+/* The rival's posterior probability against the fix from their chi^2
+ * difference, on the same scale as the covariance (the a-priori sigmas
+ * times the fit's variance factor): p = 1 / (1 + exp(dchi2 / 2)). */
+static void fill_alternative(const loc_fit *fit, double inflate, es_fix *out)
+{
+    if (!fit->has_rival || !(inflate > 0.0))
+        return;
+    double dchi2 = fmax(0.0, fit->rival_chi2 - fit->chi2) / inflate;
+    double p = 1.0 / (1.0 + exp(0.5 * dchi2));
+    if (!(p >= ALTERNATIVE_MIN_PROBABILITY))
+        return;
+    out->has_alternative = 1;
+    out->alt_e_m = fit->rival_e_m;
+    out->alt_n_m = fit->rival_n_m;
+    out->alt_probability = p;
+}
+
 /* The fix from a fit: the (e, n, t0) block of the covariance is their
  * marginal covariance (c integrated out when it was solved). */
 static void fill_fix(const es_locate loc, const loc_fit *fit, es_fix *out)
@@ -254,6 +317,7 @@ static void fill_fix(const es_locate loc, const loc_fit *fit, es_fix *out)
     for (size_t i = 0; i < pr->n; i++)
         out->used[i] = pr->active[i];
     residuals(pr, fit->p, out->residual_s);
+    fill_alternative(fit, inflate, out);
 }
 
 /* Fit the active measurements, then the robust pass: drop the worst

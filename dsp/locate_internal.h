@@ -47,6 +47,10 @@ typedef struct {
                                                      * square, prior included */
     int iterations;
     int ok;                            /* converged, covariance invertible */
+    /* The best other fit on a clearly different bearing (a line array's
+     * mirror image, another local minimum), from the same seeding. */
+    int has_rival;
+    double rival_e_m, rival_n_m, rival_chi2;
 } loc_fit;
 
 struct es_locate_s {

@@ -121,6 +121,29 @@ static json_t *position_object(const es_event *ev)
     return o;
 }
 
+/* The extension "alternative": null, or where else the source may be. */
+static json_t *alternative_object(const es_event *ev)
+{
+    if (!ev->has_alternative)
+        return json_null();
+    json_t *o = json_object();
+    if (o == NULL)
+        return NULL;
+    int bad = 0;
+    bad |= put(o, "e_m", es_msg_real(ev->alt_e_m, SCALE_M));
+    bad |= put(o, "n_m", es_msg_real(ev->alt_n_m, SCALE_M));
+    bad |= put(o, "lat", es_msg_real(ev->alt_lat_deg, SCALE_GEO_DEG));
+    bad |= put(o, "lon", es_msg_real(ev->alt_lon_deg, SCALE_GEO_DEG));
+    bad |= put(o, "range_m", es_msg_real(ev->alt_range_m, SCALE_M));
+    bad |= put(o, "bearing_deg", es_msg_real(ev->alt_bearing_deg, SCALE_DEG));
+    bad |= put(o, "probability", es_msg_real(ev->alt_probability, SCALE_UNIT));
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 static json_t *uncertainty_object(const es_event *ev)
 {
     json_t *o = json_object();
@@ -193,6 +216,7 @@ json_t *es_msg_event_body(const es_event *ev, const char *topic,
     bad |= put(o, "latency_window_ms", es_msg_real(ev->latency_window_s * 1e3, SCALE_MS));
     bad |= put(o, "speed_of_sound_mps", es_msg_real(ev->c_mps, SCALE_ATMOS));
     bad |= put(o, "speed_of_sound_sigma_mps", es_msg_real(ev->c_sigma_mps, SCALE_ATMOS));
+    bad |= put(o, "alternative", alternative_object(ev));
     if (bad) {
         json_decref(o);
         return NULL;

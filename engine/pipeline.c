@@ -40,6 +40,7 @@ struct es_pipeline_s {
     float *conditioned;              /* one sensor's block */
     float *clean;                    /* the block with non-finite samples zeroed */
     es_onset onsets[ONSETS_PER_CALL];
+    es_onset requeue;                /* an onset on its way back to association */
     es_pipeline_output out[MAX_OUTPUTS];
     size_t n_out;
     uint64_t next_id;
@@ -226,8 +227,11 @@ static void requeue_rejected(es_pipeline p, const es_onset_group *g, const es_ev
 {
     for (size_t k = 0; k < g->n; k++)
         for (size_t r = 0; r < ev->n_rejected; r++)
-            if (g->onset[k]->sensor == ev->rejected[r])
-                (void)es_associator_push(p->assoc, g->onset[k]);
+            if (g->onset[k]->sensor == ev->rejected[r]) {
+                p->requeue = *g->onset[k];
+                p->requeue.requeued++;
+                (void)es_associator_push(p->assoc, &p->requeue);
+            }
 }
 
 /* A group that cannot be located may have been seeded by a false trigger

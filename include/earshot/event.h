@@ -43,6 +43,11 @@ typedef struct {
     double lat_deg, lon_deg, alt_m;
     double cep50_m, semi_major_m, semi_minor_m, orientation_deg;
     double range_m, bearing_deg; /* from site.origin */
+    /* A second position the arrivals fit nearly as well (a line array's
+     * mirror image): has_alternative 0 when the data rule any out. */
+    int has_alternative;
+    double alt_e_m, alt_n_m, alt_lat_deg, alt_lon_deg;
+    double alt_range_m, alt_bearing_deg, alt_probability;
 
     size_t n_used;               /* sensors whose data the solution used */
     uint16_t used[ES_MAX_SENSORS];       /* indices into the config sensors */

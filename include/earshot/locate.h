@@ -87,6 +87,12 @@ typedef struct {
     double c_mps;              /* speed of sound used: solved, or the input's */
     double c_sigma_mps;        /* its posterior 1-sigma (inflated with cov);
                                 * 0 when c was fixed */
+    /* Another position the arrivals fit nearly as well, on a different
+     * bearing (a line array cannot tell a source from its mirror image in
+     * the line): set when its posterior probability is 0.05 or more. */
+    int has_alternative;
+    double alt_e_m, alt_n_m;   /* at the fix's height u_m */
+    double alt_probability;    /* 0.05..0.5 */
 } es_fix;
 
 es_locate es_locate_create(const es_locate_config *cfg, es_error *err);

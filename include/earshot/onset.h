@@ -24,6 +24,8 @@ typedef struct {
     float noise_dbfs;         /* RMS level before the onset */
     float snr_db;             /* peak short-term energy over background */
     float rise_ms;            /* onset to first peak, a feature for classify */
+    uint32_t requeued;        /* times a fix left it out and it was grouped
+                               * again: it may hold two wavefronts */
     int64_t snippet_frame;    /* stream frame of snippet[0] (frame - PRE) */
     float snippet[ES_SNIPPET_LEN]; /* conditioned audio */
 } es_onset;

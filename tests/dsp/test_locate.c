@@ -45,6 +45,9 @@ static void check_exact(es_locate loc, const es_locate_config *cfg, const char *
     CHECK(fix.n_used == cfg->n_sensors && fix.dof == (int)cfg->n_sensors - 3,
           "%s: n_used %zu dof %d", what, fix.n_used, fix.dof);
     CHECK(fix.u_m == cfg->source_u_m, "%s: u_m %g", what, fix.u_m);
+    /* Exact arrivals at a 2-D array rule out every other bearing. */
+    CHECK(cfg->n_sensors < 5 || !fix.has_alternative, "%s: alternative (%g, %g) p %g", what,
+          fix.alt_e_m, fix.alt_n_m, fix.alt_probability);
     CHECK(fix.c_mps == in.c_mps && fix.c_sigma_mps == 0.0, "%s: fixed c reported %g +- %g",
           what, fix.c_mps, fix.c_sigma_mps);
     for (size_t i = 0; i < in.n; i++)
@@ -119,6 +122,11 @@ static void check_line(void)
     double err = fmin(hypot(fix.e_m - 1000.0, fix.n_m - 2000.0),
                       hypot(fix.e_m - 1000.0, fix.n_m + 2000.0));
     CHECK(rc == ES_OK && err < POS_TOL_M, "line: rc %d (%g, %g)", rc, fix.e_m, fix.n_m);
+    /* The other image is published as the alternative, equally likely. */
+    CHECK(rc == ES_OK && fix.has_alternative && fabs(fix.alt_e_m - fix.e_m) < POS_TOL_M &&
+              fabs(fix.alt_n_m + fix.n_m) < POS_TOL_M && fabs(fix.alt_probability - 0.5) < 0.01,
+          "line: alternative %d (%g, %g) p %g for fix (%g, %g)", fix.has_alternative,
+          fix.alt_e_m, fix.alt_n_m, fix.alt_probability, fix.e_m, fix.n_m);
     /* All arrivals equal on a line: the source would be infinitely far
      * broadside. Any status but no crash and no fake precision. */
     for (size_t i = 0; i < in.n; i++)

@@ -288,6 +288,54 @@ static void test_non_finite(void)
     unlink(path);
 }
 
+/* The "alternative" extension: null when the fix has none; otherwise
+ * where else the source may be, rounded like any position. */
+static void test_alternative(void)
+{
+    char path[64];
+    CHECK(make_temp(path, sizeof path) == 0);
+    es_site_config site;
+    test_site(&site);
+    es_publisher_config cfg = {.endpoint = "tcp://127.0.0.1:0", .events_path = path};
+    es_publisher p = es_publisher_create(&cfg, &site, NULL);
+    CHECK(p != NULL);
+    if (p == NULL)
+        return;
+    es_event ev = test_event(7, 0);
+    CHECK(es_publisher_send_event(p, &ev, 0, 0.0) == 0);
+    ev.has_alternative = 1;
+    ev.alt_e_m = 100.126;
+    ev.alt_n_m = -200.004;
+    ev.alt_lat_deg = 33.000000004;
+    ev.alt_lon_deg = 44.5;
+    ev.alt_range_m = 223.6;
+    ev.alt_bearing_deg = 153.4349;
+    ev.alt_probability = 0.4567;
+    CHECK(es_publisher_send_event(p, &ev, 0, 0.0) == 0);
+    es_publisher_destroy(&p);
+
+    char *lines[MAX_LINES];
+    const int n = read_lines(path, lines);
+    CHECK(n == 2);
+    if (n == 2) {
+        json_t *b = json_loads(lines[0], JSON_REJECT_DUPLICATES, NULL);
+        CHECK(b != NULL && json_is_null(json_object_get(b, "alternative")));
+        json_decref(b);
+        b = json_loads(lines[1], JSON_REJECT_DUPLICATES, NULL);
+        json_t *a = jobj(b, "alternative");
+        CHECK_NEAR(jreal(a, "e_m"), 100.13, 1e-9);
+        CHECK_NEAR(jreal(a, "n_m"), -200.0, 1e-9);
+        CHECK_NEAR(jreal(a, "lat"), 33.0, 1e-12);
+        CHECK_NEAR(jreal(a, "lon"), 44.5, 1e-12);
+        CHECK_NEAR(jreal(a, "range_m"), 223.6, 1e-9);
+        CHECK_NEAR(jreal(a, "bearing_deg"), 153.43, 1e-9);
+        CHECK_NEAR(jreal(a, "probability"), 0.457, 1e-12);
+        json_decref(b);
+    }
+    free_lines(lines, n > 0 ? n : 0);
+    unlink(path);
+}
+
 int main(void)
 {
     test_stdout();   /* first: fork before this process has ZeroMQ threads */
@@ -297,6 +345,7 @@ int main(void)
     test_events_file(zctx);
     test_write_failure();
     test_non_finite();
+    test_alternative();
     zmq_ctx_term(zctx);
     return check_report("test_publisher_file");
 }

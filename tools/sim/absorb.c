@@ -116,6 +116,16 @@ int sim_absorption_filter(sim_fft_cache *c, const sim_air *a, double fs_hz, doub
     return 0;
 }
 
+double sim_filter_lead_s(const sim_filter *f, double fs_hz)
+{
+    double moment = 0.0, sum = 0.0;
+    for (size_t i = 0; i < f->n; i++) {
+        moment += (double)i * f->h[i];
+        sum += f->h[i];
+    }
+    return sum != 0.0 ? moment / sum / fs_hz : 0.0;
+}
+
 void sim_filter_free(sim_filter *f)
 {
     free(f->h);

@@ -69,16 +69,23 @@ static int render_wave(sim_render *r, size_t event, size_t k, const double src[3
 {
     sim_path paths[2];
     int np = sim_render_paths(r, src, k, t0, paths);
-    long long n0 = (long long)floor(paths[0].record_s * r->fs) + 1;
-    double span = paths[np - 1].record_s - paths[0].record_s + wave_length_s(v, r->fs);
-    size_t nx = (size_t)ceil(span * r->fs) + 2;
     double *x[2] = {NULL, NULL}, *y = NULL;
     sim_filter h[2] = {{NULL, 0}, {NULL, 0}};
     int st = -1;
     for (int p = 0; p < np; p++) {
+        if (sim_absorption_filter(&r->fft, &r->sc->air, r->fs, paths[p].distance_m, &h[p]) != 0)
+            goto out;
+        /* The wavefront leads distance / c by the filter's DC delay (absorb.h). */
+        double lead_s = sim_filter_lead_s(&h[p], r->fs);
+        paths[p].arrival_s -= lead_s;
+        paths[p].record_s -= lead_s;
+    }
+    long long n0 = (long long)floor(paths[0].record_s * r->fs) + 1;
+    double span = paths[np - 1].record_s - paths[0].record_s + wave_length_s(v, r->fs);
+    size_t nx = (size_t)ceil(span * r->fs) + 2;
+    for (int p = 0; p < np; p++) {
         x[p] = calloc(nx, sizeof *x[p]);
-        if (x[p] == NULL || sim_absorption_filter(&r->fft, &r->sc->air, r->fs,
-                                                  paths[p].distance_m, &h[p]) != 0)
+        if (x[p] == NULL)
             goto out;
         sample_path(r, v, &paths[p], n0, x[p], nx);
     }

@@ -2,7 +2,10 @@
  * ground-reflected) placed analytically at its own arrival time; N-waves
  * are grouped by path length in 100 m bins and each bin goes through the
  * absorption filter of its mean length (the attenuation differs by at most
- * 0.5 dB at 1 kHz across a bin). */
+ * 0.5 dB at 1 kHz across a bin). Unlike a launch's arrivals, the N-waves
+ * are not moved ahead by the filter's DC delay (absorb.h): thunder is a
+ * distractor whose timing nobody scores, and the shift (under a
+ * millisecond over kilometres) is far inside the rumble's spread. */
 #include <math.h>
 #include <stdlib.h>
 
