@@ -116,6 +116,12 @@ static int validate_config(const es_gccphat_config *cfg, es_error *err)
         return es_error_set(err, ES_EINVAL,
                             "gccphat: band %g..%g Hz is not within 0..%g Hz with f_lo < f_hi",
                             cfg->f_lo_hz, cfg->f_hi_hz, nyquist);
+    if (!(cfg->near_peak_ratio >= 0.0 && cfg->near_peak_ratio <= 1.0))
+        return es_error_set(err, ES_EINVAL, "gccphat: near_peak_ratio %g is outside 0..1",
+                            cfg->near_peak_ratio);
+    if (cfg->near_peak_ratio > 0.0 && !(cfg->near_window_samples > 0.0))
+        return es_error_set(err, ES_EINVAL, "gccphat: near_window_samples %g must be positive",
+                            cfg->near_window_samples);
     if (cfg->noise_len != 0 && (cfg->noise_len < 64 || cfg->noise_len > cfg->window_len / 2))
         return es_error_set(err, ES_EINVAL, "gccphat: noise_len %zu is not 0 or in [64, %zu]",
                             cfg->noise_len, cfg->window_len / 2);
@@ -169,6 +175,8 @@ es_gccphat es_gccphat_create(const es_gccphat_config *cfg, es_error *err)
     g->m = 2 * cfg->window_len;
     g->nbins = g->m / 2 + 1;
     g->beta = cfg->phat_beta;
+    g->near_peak_ratio = cfg->near_peak_ratio;
+    g->near_window = cfg->near_window_samples;
     g->min_lobe_samples = 0.5 * cfg->sample_rate_hz / cfg->f_hi_hz;
     double bin_hz = cfg->sample_rate_hz / (double)g->m;
     g->level_half_bins = (size_t)lround(GCC_LEVEL_HALF_HZ / bin_hz);
@@ -383,7 +391,8 @@ static double refine_peak(const es_gccphat g, long n0)
     return tau;
 }
 
-/* Integer argmax of the correlation within |lag| <= gate. */
+/* Integer argmax of the correlation within |lag| <= gate; with
+ * near_peak_ratio, see es_gccphat_config. */
 static long integer_peak(const es_gccphat g, long gate)
 {
     long best = 0;
@@ -393,6 +402,18 @@ static long integer_peak(const es_gccphat g, long gate)
         if (v > best_v) {
             best_v = v;
             best = lag;
+        }
+    }
+    long near = (long)floor(g->near_window);
+    if (!(g->near_peak_ratio > 0.0) || !(best_v > 0.0) || labs(best) <= near)
+        return best;
+    double floor_v = g->near_peak_ratio * best_v;
+    for (long d = 0; d <= near && d <= gate; d++) {
+        for (int side = -1; side <= 1; side += 2) {
+            long lag = side * d;
+            double v = corr_at(g, lag);
+            if (v >= floor_v && v >= corr_at(g, lag - 1) && v >= corr_at(g, lag + 1))
+                return lag;
         }
     }
     return best;

@@ -26,6 +26,8 @@ struct es_gccphat_s {
     size_t nbins;          /* m / 2 + 1 */
     size_t k_lo, k_hi;     /* first and last bin with nonzero taper */
     double beta;
+    double near_peak_ratio; /* see es_gccphat_config */
+    double near_window;     /* near_window_samples */
     double min_lobe_samples; /* half a period of f_hi: main lobe at least */
     float *in_a, *in_b;    /* m samples, second half zero */
     fftwf_complex *spec_a, *spec_b, *xspec;

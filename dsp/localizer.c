@@ -41,6 +41,11 @@ static int make_parts(es_localizer L, es_error *err)
         /* The snippet's lead-in before the onset, less a margin for a
          * late pick, is the noise each sensor had just before. */
         .noise_len = ES_SNIPPET_PRE - 128,
+        /* Snippets are aligned on onsets picked at the first arrival, to
+         * about a millisecond: a peak at least half as high within that
+         * wins over a higher one further off (a reflection's). */
+        .near_peak_ratio = 0.5,
+        .near_window_samples = 1e-3 * c->sample_rate_hz,
     };
     L->gcc = es_gccphat_create(&gc, err);
     if (L->gcc == NULL)

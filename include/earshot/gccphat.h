@@ -30,6 +30,16 @@ typedef struct {
      * where the signal is below the noise stop counting, so a narrow-band
      * blast in a wide band is not drowned by whitened noise. 64..n/2. */
     size_t noise_len;
+    /* 0, or: when the highest peak lies more than near_window_samples from
+     * lag 0 and a local maximum of at least this fraction of it lies
+     * within, that one (the nearest lag 0) is taken. When the windows are
+     * aligned on onsets picked at the first arrival (to about a
+     * millisecond), lag 0 is what the onsets say; multipath (a ground
+     * reflection milliseconds late at a microphone near the source, with
+     * the direct pulse clipped) adds a second peak that may be the
+     * highest. 0..1. */
+    double near_peak_ratio;
+    double near_window_samples;  /* > 0 when near_peak_ratio > 0 */
 } es_gccphat_config;
 
 typedef struct {
