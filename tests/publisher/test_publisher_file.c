@@ -199,18 +199,25 @@ static void test_write_failure(void)
     es_publisher_destroy(&p);
 }
 
+/* A publisher writing to a new temporary --events file (its name in path). */
+static es_publisher file_publisher(char *path, size_t path_len, const es_site_config *site)
+{
+    CHECK(make_temp(path, path_len) == 0);
+    es_publisher_config cfg = {.endpoint = "tcp://127.0.0.1:0", .events_path = path};
+    es_publisher p = es_publisher_create(&cfg, site, NULL);
+    CHECK(p != NULL);
+    return p;
+}
+
 /* NaN and Inf anywhere in an event: the line is still strict JSON, dB
  * values are clamped to -200, everything else non-finite is null. */
 static void test_non_finite(void)
 {
     char path[64];
-    CHECK(make_temp(path, sizeof path) == 0);
     es_site_config site;
     test_site(&site);
     snprintf(site.sensors[3].id, ES_SENSOR_ID_MAX, "W\xff");  /* not UTF-8 */
-    es_publisher_config cfg = {.endpoint = "tcp://127.0.0.1:0", .events_path = path};
-    es_publisher p = es_publisher_create(&cfg, &site, NULL);
-    CHECK(p != NULL);
+    es_publisher p = file_publisher(path, sizeof path, &site);
     if (p == NULL)
         return;
     es_event ev = test_event(5, 0);
@@ -293,12 +300,9 @@ static void test_non_finite(void)
 static void test_alternative(void)
 {
     char path[64];
-    CHECK(make_temp(path, sizeof path) == 0);
     es_site_config site;
     test_site(&site);
-    es_publisher_config cfg = {.endpoint = "tcp://127.0.0.1:0", .events_path = path};
-    es_publisher p = es_publisher_create(&cfg, &site, NULL);
-    CHECK(p != NULL);
+    es_publisher p = file_publisher(path, sizeof path, &site);
     if (p == NULL)
         return;
     es_event ev = test_event(7, 0);
