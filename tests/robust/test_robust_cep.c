@@ -14,7 +14,9 @@
  *
  * Claims, per family: every launch alerted exactly once and nothing else
  * alerted; the true position inside the reported cep50 for 30 % to 70 % of
- * the launches (a calibrated cep50 holds half); median bearing error <=
+ * the launches (a calibrated cep50 holds half), widened to 3 binomial
+ * standard errors of an honest 0.5 when fewer seeds run (the sanitizer
+ * builds: 32 launches give 0.5 +- 0.27); median bearing error <=
  * 0.3 deg; median range error <= 2 %.
  * usage: test_robust_cep WORK_DIR [SEEDS [FIRST_SEED]] (default 30 seeds from 1) */
 #include <math.h>
@@ -85,8 +87,10 @@ static void run_family(const family *f, const char *work, int first, int seeds)
     RB_CHECK(t.alerted_once == t.launches && t.false_alerts == 0,
              "%s: %zu of %zu launches alerted exactly once, %zu false alerts", f->name,
              t.alerted_once, t.launches, t.false_alerts);
-    RB_CHECK(cover >= 0.3 && cover <= 0.7, "%s: true position inside cep50 for %.2f of %zu "
-             "launches (accept 0.3 .. 0.7)", f->name, cover, n);
+    double half_band = n > 0 ? fmax(0.2, 3.0 * sqrt(0.25 / (double)n)) : 0.2;
+    RB_CHECK(fabs(cover - 0.5) <= half_band, "%s: true position inside cep50 for %.2f of %zu "
+             "launches (accept %.2f .. %.2f)", f->name, cover, n, 0.5 - half_band,
+             0.5 + half_band);
     RB_CHECK(bearing <= 0.3, "%s: median bearing error %.3f deg (limit 0.3)", f->name, bearing);
     RB_CHECK(range <= 0.02, "%s: median range error %.2f %% (limit 2)", f->name, 100.0 * range);
 }
