@@ -134,6 +134,17 @@ typedef struct {
 } acc_run_hooks;
 int acc_run_scenes(const acc_scene *scenes, const int *todo, int n_todo, const char *root,
                    int jobs, const acc_run_hooks *hooks);
+/* The same for any scenes: json(index) returns the scenario text (malloc'd;
+ * NULL: out of memory), describe(index) a few words for the progress line
+ * (may be NULL). Scene `index` goes to <root>/scene-NNN. */
+typedef struct {
+    const char *program;              /* prefixes progress lines */
+    char *(*json)(int index, void *ctx);
+    void (*describe)(int index, void *ctx, char *out, size_t cap);
+    void *ctx;
+} acc_scene_source;
+int acc_run_sources(const acc_scene_source *src, const int *todo, int n_todo, const char *root,
+                    int jobs, const acc_run_hooks *hooks);
 void acc_scene_dir(const char *root, int index, char *dir, size_t cap);
 void acc_remove_scene_files(const char *root, int index);
 

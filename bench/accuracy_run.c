@@ -58,19 +58,19 @@ static int fail(const char *dir, const char *what, const char *msg)
     char path[4200], text[1400];
     snprintf(path, sizeof path, "%s/scene.error", dir);
     snprintf(text, sizeof text, "%s: %s\n", what, msg);
-    fprintf(stderr, "bench_accuracy: %s: %s", dir, text);
+    fprintf(stderr, "bench: %s: %s", dir, text);
     (void)write_text(path, text);
     return -1;
 }
 
 /* Simulates and replays one scene into its directory. */
-static int run_one(const acc_scene *s, const char *root)
+static int run_one(const acc_scene_source *src, int index, const char *root)
 {
     char dir[4096], path[4200], name[64], endpoint[64];
-    acc_scene_dir(root, s->index, dir, sizeof dir);
+    acc_scene_dir(root, index, dir, sizeof dir);
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         return fail(dir, "mkdir", strerror(errno));
-    char *json = acc_scene_json(s);
+    char *json = src->json(index, src->ctx);
     if (json == NULL)
         return fail(dir, "scenario", "out of memory");
     snprintf(path, sizeof path, "%s/scene.json", dir);
@@ -78,7 +78,7 @@ static int run_one(const acc_scene *s, const char *root)
         free(json);
         return fail(dir, path, "cannot write");
     }
-    snprintf(name, sizeof name, "scene-%03d", s->index);
+    snprintf(name, sizeof name, "scene-%03d", index);
     es_sim_outputs f;
     es_error err = {{0}};
     int st = es_sim_run_json(json, strlen(json), name, dir, "scene", NULL, &f, &err);
@@ -86,7 +86,7 @@ static int run_one(const acc_scene *s, const char *root)
     if (st != ES_OK)
         return fail(dir, "simulation", err.msg);
     snprintf(path, sizeof path, "%s/scene.events.jsonl", dir);
-    snprintf(endpoint, sizeof endpoint, "inproc://acc-%d", s->index);
+    snprintf(endpoint, sizeof endpoint, "inproc://acc-%d", index);
     FILE *devnull = fopen("/dev/null", "w");
     es_replay_options o = {.config_path = f.site_path, .input_path = f.audio_path,
                            .events_path = path, .endpoint = endpoint, .log = devnull};
@@ -99,19 +99,22 @@ static int run_one(const acc_scene *s, const char *root)
     return 0;
 }
 
-static void finished(const acc_run_hooks *h, int done, int total, const acc_scene *s, int ok)
+static void finished(const acc_scene_source *src, const acc_run_hooks *h, int done, int total,
+                     int index, int ok)
 {
-    if (!h->quiet)
-        fprintf(stderr, "bench_accuracy: %d/%d scenes (scene %d: %s, %zu sensors, %d launches),"
-                        " %.0f s\n",
-                done, total, s->index, acc_layout_names[s->layout], s->n_sensors,
-                s->n_launches, es_clock_mono_s() - h->t0_s);
+    if (!h->quiet) {
+        char what[160] = "";
+        if (src->describe != NULL)
+            src->describe(index, src->ctx, what, sizeof what);
+        fprintf(stderr, "%s: %d/%d scenes (scene %d%s%s), %.0f s\n", src->program, done, total,
+                index, what[0] ? ": " : "", what, es_clock_mono_s() - h->t0_s);
+    }
     if (h->on_done != NULL)
-        h->on_done(s->index, ok, h->ctx);
+        h->on_done(index, ok, h->ctx);
 }
 
-static int run_parallel(const acc_scene *scenes, const int *todo, int n_todo, const char *root,
-                        int jobs, const acc_run_hooks *h)
+static int run_parallel(const acc_scene_source *src, const int *todo, int n_todo,
+                        const char *root, int jobs, const acc_run_hooks *h)
 {
     pid_t pid_of[8] = {0};
     int scene_of[8] = {0}, running = 0, next = 0, done = 0, failures = 0;
@@ -123,11 +126,11 @@ static int run_parallel(const acc_scene *scenes, const int *todo, int n_todo, co
             fflush(NULL);
             pid_t pid = fork();
             if (pid < 0) {
-                perror("bench_accuracy: fork");
+                perror("bench: fork");
                 return -1;
             }
             if (pid == 0)
-                _exit(run_one(&scenes[todo[next]], root) == 0 ? 0 : 1);
+                _exit(run_one(src, todo[next], root) == 0 ? 0 : 1);
             pid_of[slot] = pid;
             scene_of[slot] = todo[next++];
             running++;
@@ -135,7 +138,7 @@ static int run_parallel(const acc_scene *scenes, const int *todo, int n_todo, co
         int status = 0;
         pid_t pid = waitpid(-1, &status, 0);
         if (pid < 0) {
-            perror("bench_accuracy: waitpid");
+            perror("bench: waitpid");
             return -1;
         }
         for (int slot = 0; slot < jobs; slot++) {
@@ -146,24 +149,43 @@ static int run_parallel(const acc_scene *scenes, const int *todo, int n_todo, co
             done++;
             int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
             failures += !ok;
-            finished(h, done, n_todo, &scenes[scene_of[slot]], ok);
+            finished(src, h, done, n_todo, scene_of[slot], ok);
         }
     }
     return failures;
 }
 
-int acc_run_scenes(const acc_scene *scenes, const int *todo, int n_todo, const char *root,
-                   int jobs, const acc_run_hooks *hooks)
+int acc_run_sources(const acc_scene_source *src, const int *todo, int n_todo, const char *root,
+                    int jobs, const acc_run_hooks *hooks)
 {
     acc_run_hooks h = *hooks;
     h.t0_s = es_clock_mono_s();
     if (jobs > 1)
-        return run_parallel(scenes, todo, n_todo, root, jobs > 8 ? 8 : jobs, &h);
+        return run_parallel(src, todo, n_todo, root, jobs > 8 ? 8 : jobs, &h);
     int failures = 0;
     for (int k = 0; k < n_todo; k++) {
-        int ok = run_one(&scenes[todo[k]], root) == 0;
+        int ok = run_one(src, todo[k], root) == 0;
         failures += !ok;
-        finished(&h, k + 1, n_todo, &scenes[todo[k]], ok);
+        finished(src, &h, k + 1, n_todo, todo[k], ok);
     }
     return failures;
+}
+
+static char *accuracy_json(int index, void *ctx)
+{
+    return acc_scene_json(&((const acc_scene *)ctx)[index]);
+}
+
+static void accuracy_describe(int index, void *ctx, char *out, size_t cap)
+{
+    const acc_scene *s = &((const acc_scene *)ctx)[index];
+    snprintf(out, cap, "%s, %zu sensors, %d launches", acc_layout_names[s->layout], s->n_sensors,
+             s->n_launches);
+}
+
+int acc_run_scenes(const acc_scene *scenes, const int *todo, int n_todo, const char *root,
+                   int jobs, const acc_run_hooks *hooks)
+{
+    acc_scene_source src = {"bench_accuracy", accuracy_json, accuracy_describe, (void *)scenes};
+    return acc_run_sources(&src, todo, n_todo, root, jobs, hooks);
 }
