@@ -1,4 +1,4 @@
-# Robustness and accuracy over many seeds (issue 5, sections 3 and 4;
+# Robustness, accuracy and classification over many seeds (issue 5, sections 3 and 4; issue 6, section 4;
 # tests/robust/): scenes built in code, simulated (tools/sim/, the ground
 # truth), run through the inline pipeline in-process, statistics against
 # the truth. Label "robust". Deterministic: fixed seeds, no timing.
@@ -19,14 +19,16 @@ set(ES_ROBUST_SEEDS_reflection 10)
 set(ES_ROBUST_SEEDS_salvo 8)
 set(ES_ROBUST_SEEDS_far 20)
 set(ES_ROBUST_SEEDS_cep 30)
+set(ES_ROBUST_SEEDS_classify 3)
 if(ES_SANITIZE)
   set(ES_ROBUST_SEEDS_faults 3)
   set(ES_ROBUST_SEEDS_reflection 3)
   set(ES_ROBUST_SEEDS_salvo 3)
   set(ES_ROBUST_SEEDS_far 8)
   set(ES_ROBUST_SEEDS_cep 8)
+  set(ES_ROBUST_SEEDS_classify 1)
 endif()
-foreach(t faults reflection salvo far cep)
+foreach(t faults reflection salvo far cep classify)
   add_executable(test_robust_${t} ${ES_TEST_DIR}/robust/test_robust_${t}.c)
   target_link_libraries(test_robust_${t} PRIVATE earshot_robust)
   add_test(NAME robust_${t} COMMAND test_robust_${t} ${ES_ROBUST_WORK}/${t} ${ES_ROBUST_SEEDS_${t}})

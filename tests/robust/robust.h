@@ -1,4 +1,5 @@
-/* Robustness and accuracy tests (issue 5, sections 3 and 4): shared parts.
+/* Robustness, accuracy and classification tests (issue 5, sections 3 and
+ * 4; issue 6, section 4): shared parts.
  *
  * Each test builds scenarios in code, simulates them with the scene
  * simulator (the ground truth, tools/sim/) over many fixed seeds, runs the
@@ -8,7 +9,7 @@
  * reads a clock: the results are deterministic.
  *
  * Checks come in two kinds. RB_CHECK is a claim the engine meets: a miss
- * fails the test. RB_GAP is a claim of issue 5 the engine does not meet
+ * fails the test. RB_GAP is a claim of an issue the engine does not meet
  * yet, kept honest in the test (same condition, same numbers): a miss is
  * printed as "KNOWN ENGINE GAP" and makes the test exit 77, which ctest
  * shows as "Skipped" (SKIP_RETURN_CODE), so the suite stays green while
