@@ -66,6 +66,67 @@ static json_t *with_event(json_t *sc, json_t *ev)
     return sc;
 }
 
+/* One event of `type` at (e, n) = (40, 40) with extra key = value. */
+static void bad_event(const char *name, const char *type, const char *key, json_t *value,
+                      const char *want)
+{
+    json_t *ev = json_pack("{s:s, s:f}", "type", type, "t_s", 0.0);
+    if (strcmp(type, "gust") == 0) {
+        if (strcmp(key, "sensor") != 0)
+            json_object_set_new(ev, "sensor", json_string("S1"));
+    } else {
+        json_object_set_new(ev, "e_m", json_real(40.0));
+        json_object_set_new(ev, "n_m", json_real(40.0));
+    }
+    if (value != NULL)
+        json_object_set_new(ev, key, value);
+    bad_scene(name, with_event(base_scene(), ev), want);
+}
+
+/* Every key of backfire, generator_start, gust and artillery's crack. */
+static void test_bad_new_sources(void)
+{
+    bad_event("backfire_duration", "backfire", "duration_s", json_real(0.5),
+              "events[0].duration_s");
+    bad_event("backfire_rise", "backfire", "rise_s", json_real(1e-3), "events[0].rise_s");
+    bad_event("backfire_roar", "backfire", "roar_db_spl_at_1m", json_real(150.0),
+              "events[0].roar_db_spl_at_1m: unknown key");
+    bad_event("gen_crank_s", "generator_start", "crank_s", json_real(10.0), "events[0].crank_s");
+    bad_event("gen_crank_hz", "generator_start", "crank_hz", json_real(100.0),
+              "events[0].crank_hz");
+    bad_event("gen_firing_hz", "generator_start", "firing_hz", json_string("50 Hz"),
+              "events[0].firing_hz");
+    bad_event("gen_duration", "generator_start", "duration_s", json_real(100.0),
+              "events[0].duration_s");
+    bad_event("gen_run_db", "generator_start", "run_db_spl_at_1m", json_real(200.0),
+              "events[0].run_db_spl_at_1m");
+    bad_event("gen_rise", "generator_start", "rise_s", json_real(0.1),
+              "events[0].rise_s: unknown key");
+    bad_event("gust_no_sensor", "gust", "sensor", NULL, "events[0].sensor: missing");
+    bad_event("gust_bad_sensor", "gust", "sensor", json_string("S99"), "events[0].sensor");
+    bad_event("gust_duration", "gust", "duration_s", json_real(0.0), "events[0].duration_s");
+    bad_event("gust_rise", "gust", "rise_s", json_real(2.0), "events[0].rise_s");
+    bad_event("gust_level", "gust", "level_db_spl", json_real(200.0), "events[0].level_db_spl");
+    bad_event("gust_position", "gust", "range_m", json_real(100.0),
+              "events[0].range_m: unknown key");
+    bad_event("gust_level_1m", "gust", "level_db_spl_at_1m", json_real(90.0),
+              "events[0].level_db_spl_at_1m: unknown key");
+    bad_event("gust_height", "gust", "u_m", json_real(2.0), "events[0].u_m: unknown key");
+    bad_event("shell_speed", "artillery", "shell_speed_mps", json_real(5.0),
+              "events[0].shell_speed_mps");
+    bad_event("shell_elevation", "artillery", "elevation_deg", json_real(95.0),
+              "events[0].elevation_deg");
+    bad_event("shell_crack", "artillery", "crack", json_string("yes"), "events[0].crack");
+    bad_event("mortar_crack", "mortar", "crack", json_true(), "events[0].crack: unknown key");
+    json_t *s = with_event(base_scene(), json_pack("{s:s, s:f, s:f, s:f, s:b}", "type", "artillery",
+                                                   "t_s", 0.0, "e_m", 0.0, "n_m", 0.0, "crack", 1));
+    bad_scene("gun_at_origin", s, "events[0].crack");
+    s = with_event(base_scene(), json_pack("{s:s, s:f, s:f, s:f, s:f, s:f}", "type",
+                                           "generator_start", "t_s", 0.0, "e_m", 40.0, "n_m",
+                                           40.0, "crank_s", 0.2, "crank_hz", 3.0));
+    bad_scene("gen_crank_pulses", s, "events[0].crank_s: 0.2 s of cranking at 3 Hz");
+}
+
 static void test_bad_scenarios(void)
 {
     json_t *s;
@@ -116,6 +177,7 @@ static void test_bad_scenarios(void)
     bad_scene("config_position_sigma", s, "config_detection.position_sigma_m");
     s = base_scene(); json_object_set_new(s, "config_detection", json_pack("{s:f}", "min_sensors", 5.0));
     bad_scene("config_detection_unknown", s, "config_detection.min_sensors: unknown key");
+    test_bad_new_sources();
     /* Not JSON at all. */
     char path[1024], args[2048];
     snprintf(path, sizeof path, "%s/not_json.json", work);

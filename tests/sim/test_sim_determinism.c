@@ -1,8 +1,10 @@
 /* Determinism: the same scenario and seed give byte-identical recording,
  * site config and truth; another seed gives a different recording and
  * different sensor errors. The scene has every random ingredient: ambient,
- * wind and generator noise (demo.json), sensor errors, a rocket's roar and
- * a thunder channel. */
+ * wind and generator noise (demo.json), sensor errors, a rocket's roar, a
+ * thunder channel, a generator starting (rough cranking, exhaust noise), a
+ * gust; and an artillery shell's crack (not random: its search for the
+ * stationary arrival must repeat exactly). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,10 +43,14 @@ static json_t *short_scene(const char *demo)
         return NULL;
     json_object_set_new(sc, "duration_s", json_real(5.0));
     json_object_set_new(sc, "events", json_pack(
-        "[{s:s, s:f, s:f, s:f}, {s:s, s:f, s:f, s:f, s:f}, {s:s, s:f, s:f, s:f}]",
+        "[{s:s, s:f, s:f, s:f}, {s:s, s:f, s:f, s:f, s:f}, {s:s, s:f, s:f, s:f},"
+        " {s:s, s:f, s:f, s:f}, {s:s, s:f, s:s}, {s:s, s:f, s:f, s:f, s:b}]",
         "type", "rocket", "t_s", 0.2, "range_m", 400.0, "bearing_deg", 10.0,
         "type", "thunder", "t_s", 1.0, "range_m", 700.0, "bearing_deg", 200.0, "channel_top_m", 600.0,
-        "type", "gunshot", "t_s", 3.5, "range_m", 300.0, "bearing_deg", 120.0));
+        "type", "gunshot", "t_s", 3.5, "range_m", 300.0, "bearing_deg", 120.0,
+        "type", "generator_start", "t_s", 0.5, "range_m", 150.0, "bearing_deg", 250.0,
+        "type", "gust", "t_s", 2.0, "sensor", "S3",
+        "type", "artillery", "t_s", -2.0, "range_m", 1500.0, "bearing_deg", 60.0, "crack", 1));
     return sc;
 }
 

@@ -25,6 +25,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "noise.h"
 #include "render.h"
 #include "rng.h"
 #include "simconst.h"
@@ -67,21 +68,34 @@ static double one_pole(double f_hz, double fs)
     return exp(-2.0 * SIM_PI * f_hz / fs);
 }
 
-static void wind(sim_rng *rng, double u_mps, double fs, double *out, size_t n, size_t warm)
+void sim_wind_filter_init(sim_wind_filter *f, double u_mps, double fs)
 {
     double fc = fmin(60.0, fmax(5.0, 4.0 * u_mps));
-    double a_lp = one_pole(fc, fs), a_hp = one_pole(1.0, fs), a_g = one_pole(0.2, fs);
-    double l1 = 0.0, l2 = 0.0, hp_lp = 0.0, g = 0.0;
+    f->a_lp = one_pole(fc, fs);
+    f->a_hp = one_pole(1.0, fs);
+    f->l1 = f->l2 = f->hp_lp = 0.0;
+}
+
+double sim_wind_filter_run(sim_wind_filter *f, double white)
+{
+    f->l1 = f->a_lp * f->l1 + (1.0 - f->a_lp) * white;
+    f->l2 = f->a_lp * f->l2 + (1.0 - f->a_lp) * f->l1;
+    f->hp_lp = f->a_hp * f->hp_lp + (1.0 - f->a_hp) * f->l2; /* the slow part, removed */
+    return f->l2 - f->hp_lp;
+}
+
+static void wind(sim_rng *rng, double u_mps, double fs, double *out, size_t n, size_t warm)
+{
+    sim_wind_filter f;
+    sim_wind_filter_init(&f, u_mps, fs);
+    double a_g = one_pole(0.2, fs), g = 0.0;
     /* The gust process has variance (1 - a) / (1 + a) per unit input; scale it to 1. */
     double g_scale = sqrt((1.0 + a_g) / (1.0 - a_g));
     for (size_t i = 0; i < n + warm; i++) {
-        double w = sim_rng_normal(rng);
-        l1 = a_lp * l1 + (1.0 - a_lp) * w;
-        l2 = a_lp * l2 + (1.0 - a_lp) * l1;
-        hp_lp = a_hp * hp_lp + (1.0 - a_hp) * l2;  /* the slow part, removed */
+        double v = sim_wind_filter_run(&f, sim_rng_normal(rng));
         g = a_g * g + (1.0 - a_g) * sim_rng_normal(rng);
         if (i >= warm)
-            out[i - warm] = (l2 - hp_lp) * exp(0.5 * g * g_scale);
+            out[i - warm] = v * exp(0.5 * g * g_scale);
     }
 }
 

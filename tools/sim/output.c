@@ -167,12 +167,25 @@ static double to_dbfs(const sim_render *r, size_t k, double peak_pa)
     return v > 0.0 ? 20.0 * log10(v) : -400.0;
 }
 
+/* A source that never reaches microphone k (a gust at another one): no
+ * time, nothing recorded (-400 dBFS, as on a dead channel). */
+static json_t *absent_json(const sim_render *r, size_t k)
+{
+    return json_pack("{s:s, s:n, s:n, s:n, s:f, s:n, s:b}", "sensor", r->sc->sensors[k].id,
+                     "t_s", "sample", "distance_m", "peak_dbfs", -400.0, "peak_t_s", "clipped",
+                     0);
+}
+
 static json_t *arrivals_json(sim_render *r, size_t e)
 {
     json_t *a = json_array();
     for (size_t k = 0; a != NULL && k < r->sc->n_sensors; k++) {
         const sim_arrival *v = sim_render_arrival(r, e, k);
         double record_s = v->t_s + r->sc->sensors[k].clock_offset_s;
+        if (v->absent) {
+            a = push(a, absent_json(r, k));
+            continue;
+        }
         a = push(
             a, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:b}", "sensor", r->sc->sensors[k].id,
                          "t_s", v->t_s, "sample", record_s * r->fs, "distance_m", v->distance_m,
@@ -182,6 +195,48 @@ static json_t *arrivals_json(sim_render *r, size_t e)
     return a;
 }
 
+/* An artillery shell's crack per microphone (crack.h; "t_s": null where
+ * none arrives): the direct path's wavefront, "sample" where it lies in the
+ * recording, when the shell emitted it, the emission point's distance and
+ * miss distance, the shell's Mach number there, the N-wave's length, and
+ * its peak as recorded (both paths). */
+static json_t *crack_json(sim_render *r, size_t e, size_t k)
+{
+    const sim_crack_arrival *q = sim_render_crack(r, e, k);
+    const char *id = r->sc->sensors[k].id;
+    if (!q->heard)
+        return json_pack("{s:s, s:n}", "sensor", id, "t_s");
+    double record_s = q->t_s + r->sc->sensors[k].clock_offset_s;
+    return json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "sensor", id,
+                     "t_s", q->t_s, "sample", record_s * r->fs, "emit_t_s", q->emit_t_s,
+                     "distance_m", q->distance_m, "miss_distance_m", q->miss_m, "mach", q->mach,
+                     "duration_s", q->duration_s, "peak_dbfs", to_dbfs(r, k, q->peak_pa),
+                     "peak_t_s", q->peak_t_s, "clipped", q->clipped);
+}
+
+static json_t *cracks_json(sim_render *r, size_t e)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; a != NULL && k < r->sc->n_sensors; k++)
+        a = push(a, crack_json(r, e, k));
+    return a;
+}
+
+/* Sets key to v (taken); on failure drops o (the caller's pack then fails). */
+static json_t *set(json_t *o, const char *key, json_t *v)
+{
+    if (o == NULL) {
+        json_decref(v);
+        return NULL;
+    }
+    /* json_object_set_new takes v even when it fails. */
+    if (v == NULL || json_object_set_new(o, key, v) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 static json_t *source_json(sim_render *r, size_t e)
 {
     const sim_scenario *sc = r->sc;
@@ -189,12 +244,22 @@ static json_t *source_json(sim_render *r, size_t e)
     double lat, lon, h, range, bearing;
     sim_enu_to_geodetic(sc->lat_deg, sc->lon_deg, sc->alt_m, ev->pos_m, &lat, &lon, &h);
     sim_range_bearing(ev->pos_m[0], ev->pos_m[1], &range, &bearing);
-    return json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:o}",
-                     "index", (json_int_t)e, "type", sim_type_name(ev->type), "kind",
-                     sim_type_kind(ev->type), "class", sim_type_class(ev->type), "e_m",
-                     ev->pos_m[0], "n_m", ev->pos_m[1], "u_m", ev->pos_m[2], "lat", lat, "lon",
-                     lon, "range_m", range, "bearing_deg", bearing, "t_origin_s", ev->t_s,
-                     "level_db_spl_at_1m", ev->level_db, "arrivals", arrivals_json(r, e));
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
+                          "index", (json_int_t)e, "type", sim_type_name(ev->type), "kind",
+                          sim_type_kind(ev->type), "class", sim_type_class(ev->type), "e_m",
+                          ev->pos_m[0], "n_m", ev->pos_m[1], "u_m", ev->pos_m[2], "lat", lat,
+                          "lon", lon, "range_m", range, "bearing_deg", bearing, "t_origin_s",
+                          ev->t_s);
+    /* A gust has a level at its microphone, not at 1 m, and names it. */
+    if (ev->type == SIM_GUST)
+        o = set(set(o, "level_db_spl", json_real(ev->level_db)), "sensor",
+                json_string(sc->sensors[ev->sensor].id));
+    else
+        o = set(o, "level_db_spl_at_1m", json_real(ev->level_db));
+    o = set(o, "arrivals", arrivals_json(r, e));
+    if (ev->type == SIM_ARTILLERY && ev->crack)
+        o = set(o, "crack_arrivals", cracks_json(r, e));
+    return o;
 }
 
 static const char *base_name(const char *path)

@@ -26,7 +26,8 @@ int sim_render_init(sim_render *r, const sim_scenario *sc)
     sim_air_wind_en(&sc->air, r->w_en);
     r->chan = calloc(sc->n_sensors, sizeof *r->chan);
     r->arrivals = calloc(sc->n_events * sc->n_sensors + 1, sizeof *r->arrivals);
-    if (r->chan == NULL || r->arrivals == NULL)
+    r->cracks = calloc(sc->n_events * sc->n_sensors + 1, sizeof *r->cracks);
+    if (r->chan == NULL || r->arrivals == NULL || r->cracks == NULL)
         return -1;
     for (size_t k = 0; k < sc->n_sensors; k++) {
         r->chan[k] = calloc(r->n_frames, sizeof *r->chan[k]);
@@ -43,14 +44,21 @@ void sim_render_free(sim_render *r)
             free(r->chan[k]);
     free(r->chan);
     free(r->arrivals);
+    free(r->cracks);
     sim_fft_cache_free(&r->fft);
     r->chan = NULL;
     r->arrivals = NULL;
+    r->cracks = NULL;
 }
 
 sim_arrival *sim_render_arrival(sim_render *r, size_t event, size_t sensor)
 {
     return &r->arrivals[event * r->sc->n_sensors + sensor];
+}
+
+sim_crack_arrival *sim_render_crack(sim_render *r, size_t event, size_t sensor)
+{
+    return &r->cracks[event * r->sc->n_sensors + sensor];
 }
 
 static double distance(const double a[3], const double b[3])
@@ -92,14 +100,24 @@ static double full_scale_pa(const sim_scenario *sc)
     return SIM_P_REF_PA * pow(10.0, sc->full_scale_db / 20.0);
 }
 
+/* 1 when the channel clips within [n_start, n_end). */
+static int clips(const sim_render *r, const double *c, long long n_start, long long n_end)
+{
+    long long lo = n_start < 0 ? 0 : n_start;
+    long long hi = n_end > (long long)r->n_frames ? (long long)r->n_frames : n_end;
+    for (long long i = lo; i < hi; i++)
+        if (fabs(c[i]) > 1.0)
+            return 1;
+    return 0;
+}
+
 static void mark_clipped(sim_render *r, size_t k, const double *c)
 {
     for (size_t e = 0; e < r->sc->n_events; e++) {
         sim_arrival *a = sim_render_arrival(r, e, k);
-        long long lo = a->n_start < 0 ? 0 : a->n_start;
-        long long hi = a->n_end > (long long)r->n_frames ? (long long)r->n_frames : a->n_end;
-        for (long long i = lo; i < hi && !a->clipped; i++)
-            a->clipped = fabs(c[i]) > 1.0;
+        a->clipped = a->clipped || clips(r, c, a->n_start, a->n_end);
+        sim_crack_arrival *q = sim_render_crack(r, e, k);
+        q->clipped = q->heard && clips(r, c, q->n_start, q->n_end);
     }
 }
 
@@ -111,8 +129,10 @@ static void dead_channel(sim_render *r, size_t k, double *c)
     double rms = pow(10.0, DEAD_NOISE_DBFS / 20.0);
     for (size_t i = 0; i < r->n_frames; i++)
         c[i] = rms * sim_rng_normal(&rng);
-    for (size_t e = 0; e < r->sc->n_events; e++)
+    for (size_t e = 0; e < r->sc->n_events; e++) {
         sim_render_arrival(r, e, k)->clipped = 0;
+        sim_render_crack(r, e, k)->clipped = 0;
+    }
 }
 
 void sim_render_finish(sim_render *r)

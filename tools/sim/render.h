@@ -16,7 +16,21 @@ typedef struct {
     double peak_t_s;          /* time of that peak */
     long long n_start, n_end; /* samples this source occupies (may lie outside the file) */
     int clipped;              /* the recording clips within [n_start, n_end) */
+    int absent;               /* the source never reaches this microphone (a gust at
+                                 another one): the fields above mean nothing */
 } sim_arrival;
+
+/* An artillery shell's crack at one microphone (crack.h): the direct
+ * path's, with the N-wave's peak as recorded (both paths). */
+typedef struct {
+    int heard;                /* 0: no Mach-cone arrival here */
+    double t_s;               /* wavefront arrival, s after the first sample */
+    double emit_t_s;          /* when the shell emitted it, s after the first sample */
+    double distance_m, miss_m, mach, duration_s;
+    double peak_pa, peak_t_s;
+    long long n_start, n_end;
+    int clipped;
+} sim_crack_arrival;
 
 typedef struct {
     const sim_scenario *sc;
@@ -27,15 +41,17 @@ typedef struct {
     double w_en[2];           /* true wind */
     sim_fft_cache fft;
     sim_arrival *arrivals;    /* [event * n_sensors + sensor] */
+    sim_crack_arrival *cracks; /* the same, for artillery with a crack */
 } sim_render;
 
 int sim_render_init(sim_render *r, const sim_scenario *sc);
 void sim_render_free(sim_render *r);
 
 sim_arrival *sim_render_arrival(sim_render *r, size_t event, size_t sensor);
+sim_crack_arrival *sim_render_crack(sim_render *r, size_t event, size_t sensor);
 
-/* Renders every event (sources.c, thunder) into r->chan. 0, or -1 when out
- * of memory. */
+/* Renders every event (sources, thunder, cracks, gusts) into r->chan. 0,
+ * or -1 when out of memory. */
 int sim_render_events(sim_render *r);
 
 /* Ambient, wind and generator noise (noise.c). */

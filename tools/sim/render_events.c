@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "absorb.h"
+#include "genstart.h"
+#include "gust.h"
 #include "render.h"
 #include "render_internal.h"
 #include "roar.h"
@@ -23,6 +25,7 @@ typedef struct {
 
 static double blast_fn(const void *w, double t) { return sim_blast_eval(w, t); }
 static double thump_fn(const void *w, double t) { return sim_thump_eval(w, t); }
+static double cranking_fn(const void *w, double t) { return sim_cranking_eval(w, t); }
 
 static double wave_length_s(const wave *v, double fs)
 {
@@ -154,6 +157,35 @@ static int render_slam(sim_render *r, size_t event)
     return render_at_all_sensors(r, event, &v);
 }
 
+/* Cranking pulses, then the running engine as a roar from the catch. */
+static int render_generator_start(sim_render *r, size_t event)
+{
+    const sim_event *ev = &r->sc->events[event];
+    sim_rng rng;
+    sim_rng_seed(&rng, r->sc->seed, SIM_STREAM_EVENT + event);
+    sim_cranking crank;
+    sim_roar run;
+    if (sim_cranking_make(&crank, ev, &rng) != 0)
+        return -1;
+    if (sim_engine_run_make(&run, ev, r->fs, &rng) != 0) {
+        sim_cranking_free(&crank);
+        return -1;
+    }
+    wave v = {cranking_fn, &crank, crank.length_s, &run};
+    int st = render_at_all_sensors(r, event, &v);
+    sim_roar_free(&run);
+    sim_cranking_free(&crank);
+    return st;
+}
+
+/* The muzzle blast exactly as any blast, then the shell's crack on top. */
+static int render_artillery(sim_render *r, size_t event)
+{
+    if (render_blast(r, event) != 0)
+        return -1;
+    return sim_render_crack_event(r, event);
+}
+
 int sim_render_events(sim_render *r)
 {
     for (size_t e = 0; e < r->sc->n_events; e++) {
@@ -162,7 +194,10 @@ int sim_render_events(sim_render *r)
         case SIM_ROCKET: st = render_rocket(r, e); break;
         case SIM_SLAM: st = render_slam(r, e); break;
         case SIM_THUNDER: st = sim_render_thunder(r, e); break;
-        default: st = render_blast(r, e); break;
+        case SIM_ARTILLERY: st = render_artillery(r, e); break;
+        case SIM_GENERATOR_START: st = render_generator_start(r, e); break;
+        case SIM_GUST: st = sim_render_gust(r, e); break;
+        default: st = render_blast(r, e); break; /* mortar, impact, gunshot, backfire */
         }
         if (st != 0)
             return -1;

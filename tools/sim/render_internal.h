@@ -5,5 +5,7 @@
 #include "render.h"
 
 int sim_render_thunder(sim_render *r, size_t event);
+/* An artillery shell's crack (render_crack.c); nothing when ev->crack is 0. */
+int sim_render_crack_event(sim_render *r, size_t event);
 
 #endif

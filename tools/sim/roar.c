@@ -12,11 +12,7 @@
 
 #include "simconst.h"
 
-typedef struct {
-    double b0, b1, b2, a1, a2, z1, z2;
-} biquad;
-
-static void biquad_set(biquad *q, double f_hz, double fs_hz, int highpass)
+void sim_biquad_set(sim_biquad *q, double f_hz, double fs_hz, int highpass)
 {
     double w = 2.0 * SIM_PI * f_hz / fs_hz, alpha = sin(w) / (2.0 * sqrt(0.5));
     double cw = cos(w), a0 = 1.0 + alpha;
@@ -29,7 +25,7 @@ static void biquad_set(biquad *q, double f_hz, double fs_hz, int highpass)
     q->z1 = q->z2 = 0.0;
 }
 
-static double biquad_run(biquad *q, double x)
+double sim_biquad_run(sim_biquad *q, double x)
 {
     double y = q->b0 * x + q->z1;
     q->z1 = q->b1 * x - q->a1 * y + q->z2;
@@ -55,17 +51,17 @@ int sim_roar_make(sim_roar *r, double rms_pa, double duration_s, double fs_hz, s
     r->p = malloc(r->n * sizeof *r->p);
     if (r->p == NULL)
         return -1;
-    biquad hp, lp;
-    biquad_set(&hp, 60.0, fs_hz, 1);
-    biquad_set(&lp, fs_hz > 8000.0 ? 3000.0 : 0.35 * fs_hz, fs_hz, 0);
+    sim_biquad hp, lp;
+    sim_biquad_set(&hp, 60.0, fs_hz, 1);
+    sim_biquad_set(&lp, fs_hz > 8000.0 ? 3000.0 : 0.35 * fs_hz, fs_hz, 0);
     size_t warm = (size_t)(0.2 * fs_hz); /* let the filters settle */
     for (size_t i = 0; i < warm; i++)
-        biquad_run(&lp, biquad_run(&hp, sim_rng_normal(rng)));
+        sim_biquad_run(&lp, sim_biquad_run(&hp, sim_rng_normal(rng)));
     double sum2 = 0.0;
     size_t n2 = 0;
     for (size_t i = 0; i < r->n; i++) {
         double t = (double)i / fs_hz, e = envelope(t, duration_s);
-        double v = biquad_run(&lp, biquad_run(&hp, sim_rng_normal(rng)));
+        double v = sim_biquad_run(&lp, sim_biquad_run(&hp, sim_rng_normal(rng)));
         r->p[i] = v * e;
         if (e == 1.0) {
             sum2 += v * v;

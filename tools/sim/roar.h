@@ -15,6 +15,15 @@ typedef struct {
     double start_s;           /* after the ignition blast */
 } sim_roar;
 
+/* A second-order Butterworth section (Q = 1/sqrt 2), bilinear transform as
+ * in R. Bristow-Johnson's Audio EQ Cookbook: high-pass or low-pass at f_hz. */
+typedef struct {
+    double b0, b1, b2, a1, a2, z1, z2;
+} sim_biquad;
+
+void sim_biquad_set(sim_biquad *q, double f_hz, double fs_hz, int highpass);
+double sim_biquad_run(sim_biquad *q, double x);
+
 /* Half-width of the interpolation kernel, samples. */
 #define SIM_ROAR_TAPS_HALF 16
 

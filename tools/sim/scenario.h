@@ -48,7 +48,9 @@
  *                    u_m (1), level_db_spl_at_1m (95), hum_hz (50),
  *                    harmonics (8)}}; absent = silence
  *   publish          {endpoint}, default "tcp://127.0.0.1:5556"
- *   events           list of sources, see sim_event below. */
+ *   events           list of sources: mortar, rocket, artillery, impact,
+ *                    gunshot, slam, thunder, backfire, generator_start,
+ *                    gust; see sim_event below. */
 #ifndef EARSHOT_SIM_SCENARIO_H
 #define EARSHOT_SIM_SCENARIO_H
 
@@ -64,8 +66,10 @@
 
 typedef enum { SIM_FMT_PCM24, SIM_FMT_PCM16, SIM_FMT_FLOAT } sim_format;
 
+/* New types go at the end: the order is the truth's and the tests' index. */
 typedef enum {
     SIM_MORTAR, SIM_ROCKET, SIM_ARTILLERY, SIM_IMPACT, SIM_GUNSHOT, SIM_SLAM, SIM_THUNDER,
+    SIM_BACKFIRE, SIM_GENERATOR_START, SIM_GUST,
     SIM_N_TYPES
 } sim_type;
 
@@ -73,14 +77,37 @@ typedef enum {
  * sample; may be negative: the sound left before the recording began), and
  * optional level_db_spl_at_1m (peak SPL at 1 m; thunder: per channel
  * segment). Position: range_m + bearing_deg from the site origin, or e_m +
- * n_m; u_m (height, default 1 m). Slams instead: near_sensor (id),
- * distance_m, bearing_deg (direction from that sensor, default away from
- * the origin). Per type (defaults in source.c):
- *   mortar, artillery, impact, gunshot: duration_s (positive phase), rise_s
+ * n_m; u_m (height, default 1 m; backfire 0.5 m). Slams instead:
+ * near_sensor (id), distance_m, bearing_deg (direction from that sensor,
+ * default away from the origin). Per type (defaults in source.c):
+ *   mortar, impact, gunshot, backfire: duration_s (positive phase), rise_s
+ *   artillery: duration_s, rise_s, and its shell's ballistic crack (crack.h):
+ *            crack (false: not yet by default, the engine does not
+ *            yet tell a crack's wavefront from a source's), shell_speed_mps (800; [100, 2000]),
+ *            elevation_deg (35; [0, 85]); the shell flies from the gun
+ *            toward the site origin; the truth's source gets
+ *            "crack_arrivals" (output.c)
  *   rocket: duration_s (motor roar), roar_db_spl_at_1m (RMS), rise_s
  *   slam: duration_s (ring to -60 dB), freq_hz
  *   thunder: channel_top_m, segment_m, energy_j_per_m (no u_m: the channel
- *            starts on the ground) */
+ *            starts on the ground)
+ *   generator_start (genstart.h): a diesel generator cranked, then running:
+ *            crank_s (1.2; [0.2, 5]: cranking time), crank_hz (10;
+ *            [2, 40]: compression pulses per second), firing_hz (50;
+ *            [5, 200]: fundamental of the running engine), duration_s (4;
+ *            [1, 60]: running time from the catch to standstill),
+ *            run_db_spl_at_1m (100; [40, 160]: RMS of the running engine
+ *            at 1 m); crank_s x crank_hz must be at least one pulse;
+ *            level_db_spl_at_1m is the peak of the loudest cranking pulse
+ *            (110)
+ *   gust (gust.h): wind turbulence at ONE microphone, no propagation and
+ *            no position keys, nor level_db_spl_at_1m: sensor (id,
+ *            required), duration_s (1.5; [0.1, 60]: from t_s to its end),
+ *            rise_s (0.15; [0.01, 10], less than duration_s),
+ *            level_db_spl (85; [20, 150]: RMS at the microphone at the
+ *            gust's peak)
+ * backfire, generator_start and gust are of kind and class "unknown" in
+ * the truth, as gunshots, slams and thunder are. */
 typedef struct {
     sim_type type;
     double t_s;
@@ -91,6 +118,13 @@ typedef struct {
     double roar_db;
     double freq_hz;
     double channel_top_m, segment_m, energy_j_per_m;
+    /* artillery: the shell's crack */
+    int crack;
+    double shell_speed_mps, elevation_deg;
+    /* generator_start */
+    double crank_s, crank_hz, firing_hz, run_db;
+    /* gust: the microphone it blows on (index into sensors) */
+    size_t sensor;
 } sim_event;
 
 typedef struct {

@@ -14,15 +14,46 @@ static const char *const common_keys[] = {"type", "t_s", "range_m", "bearing_deg
 static const char *const *type_keys(sim_type t)
 {
     static const char *const blast[] = {"duration_s", "rise_s", NULL};
+    static const char *const artillery[] = {"duration_s", "rise_s", "crack", "shell_speed_mps",
+                                            "elevation_deg", NULL};
     static const char *const rocket[] = {"duration_s", "rise_s", "roar_db_spl_at_1m", NULL};
     static const char *const slam[] = {"near_sensor", "distance_m", "duration_s", "freq_hz", NULL};
     static const char *const thunder[] = {"channel_top_m", "segment_m", "energy_j_per_m", NULL};
+    static const char *const genstart[] = {"crank_s", "crank_hz", "firing_hz", "duration_s",
+                                           "run_db_spl_at_1m", NULL};
+    static const char *const gust[] = {"sensor", "duration_s", "rise_s", "level_db_spl", NULL};
     switch (t) {
+    case SIM_ARTILLERY: return artillery;
     case SIM_ROCKET: return rocket;
     case SIM_SLAM: return slam;
     case SIM_THUNDER: return thunder;
+    case SIM_GENERATOR_START: return genstart;
+    case SIM_GUST: return gust;
     default: return blast;
     }
+}
+
+/* A common key (common_keys) a type does not take: a slam is placed by its
+ * sensor, thunder starts on the ground, a gust blows at its microphone (no
+ * position, no level at 1 m). */
+static int common_key_refused(sim_type t, const char *key)
+{
+    if (t == SIM_SLAM)
+        return strcmp(key, "range_m") == 0 || strcmp(key, "e_m") == 0 ||
+               strcmp(key, "n_m") == 0;
+    if (t == SIM_THUNDER)
+        return strcmp(key, "u_m") == 0;
+    if (t == SIM_GUST)
+        return strcmp(key, "type") != 0 && strcmp(key, "t_s") != 0;
+    return 0;
+}
+
+static int in_list(const char *key, const char *const *list)
+{
+    for (size_t i = 0; list[i] != NULL; i++)
+        if (strcmp(key, list[i]) == 0)
+            return 1;
+    return 0;
 }
 
 static int check_event_keys(sim_jctx *c, const json_t *o, const char *p, sim_type t)
@@ -31,17 +62,8 @@ static int check_event_keys(sim_jctx *c, const json_t *o, const char *p, sim_typ
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)o, key, v) {
-        int ok = 0;
-        for (size_t i = 0; common_keys[i] != NULL && !ok; i++)
-            ok = strcmp(key, common_keys[i]) == 0;
-        for (size_t i = 0; extra[i] != NULL && !ok; i++)
-            ok = strcmp(key, extra[i]) == 0;
-        /* A slam is placed by its sensor, thunder starts on the ground. */
-        if (t == SIM_SLAM && (strcmp(key, "range_m") == 0 || strcmp(key, "e_m") == 0 ||
-                              strcmp(key, "n_m") == 0))
-            ok = 0;
-        if (t == SIM_THUNDER && strcmp(key, "u_m") == 0)
-            ok = 0;
+        int ok = (in_list(key, common_keys) && !common_key_refused(t, key)) ||
+                 in_list(key, extra);
         if (!ok) {
             char kp[300];
             sim_jpath(kp, sizeof kp, p, key);
@@ -122,6 +144,8 @@ static int parse_type_fields(sim_jctx *c, const json_t *o, const char *p, sim_ev
             sim_jnumber(c, o, p, "energy_j_per_m", 0, 1e3, 1e8, &ev->energy_j_per_m) < 0)
             return ES_EINVAL;
         return 0;
+    case SIM_GENERATOR_START: return sim_parse_genstart(c, o, p, ev);
+    case SIM_GUST: return sim_parse_gust(c, o, p, ev);
     default:
         if (sim_jnumber(c, o, p, "duration_s", 0, 1e-4, 0.1, &ev->duration_s) < 0 ||
             sim_jnumber(c, o, p, "rise_s", 0, 1e-6, 1e-3, &ev->rise_s) < 0)
@@ -132,7 +156,7 @@ static int parse_type_fields(sim_jctx *c, const json_t *o, const char *p, sim_ev
             return sim_jfail(c, kp, "%g s is more than half the positive phase (%g s)",
                              ev->rise_s, ev->duration_s);
         }
-        return 0;
+        return ev->type == SIM_ARTILLERY ? sim_parse_crack(c, o, p, ev) : 0;
     }
 }
 
@@ -150,7 +174,7 @@ static int parse_event(sim_jctx *c, const json_t *o, size_t i, sim_scenario *sc)
         char kp[80];
         sim_jpath(kp, sizeof kp, p, "type");
         return sim_jfail(c, kp, "\"%s\" is not one of mortar, rocket, artillery, impact, "
-                                "gunshot, slam, thunder", type);
+                                "gunshot, slam, thunder, backfire, generator_start, gust", type);
     }
     sim_source_defaults(ev);
     if (check_event_keys(c, o, p, ev->type) < 0 ||
@@ -158,8 +182,13 @@ static int parse_event(sim_jctx *c, const json_t *o, size_t i, sim_scenario *sc)
         sim_jnumber(c, o, p, "level_db_spl_at_1m", 0, 60.0, 240.0, &ev->level_db) < 0 ||
         sim_jnumber(c, o, p, "u_m", 0, 0.0, 1000.0, &ev->pos_m[2]) < 0)
         return ES_EINVAL;
-    int st = ev->type == SIM_SLAM ? parse_slam_position(c, o, p, sc, ev)
-                                  : parse_position(c, o, p, ev);
+    int st;
+    if (ev->type == SIM_SLAM)
+        st = parse_slam_position(c, o, p, sc, ev);
+    else if (ev->type == SIM_GUST)
+        st = sim_parse_gust_sensor(c, o, p, sc, ev);
+    else
+        st = parse_position(c, o, p, ev);
     if (st < 0)
         return ES_EINVAL;
     return parse_type_fields(c, o, p, ev);
@@ -189,6 +218,8 @@ int sim_check_event_geometry(const sim_scenario *sc, es_error *err)
 {
     for (size_t i = 0; i < sc->n_events; i++) {
         const sim_event *ev = &sc->events[i];
+        if (ev->type == SIM_GUST)
+            continue; /* turbulence at the microphone itself, not a sound */
         for (size_t k = 0; k < sc->n_sensors; k++) {
             const double *s = sc->sensors[k].pos_m;
             double d = hypot(hypot(ev->pos_m[0] - s[0], ev->pos_m[1] - s[1]), ev->pos_m[2] - s[2]);

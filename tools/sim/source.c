@@ -39,6 +39,40 @@
  *    to channel_top_m (4 km) in segment_m (10 m) straight pieces whose
  *    directions deviate from the vertical by |N(0, 20 deg)| (mean 16 deg, the
  *    tortuosity Hill 1968, JGR 73, 1897, measured).
+ *  - backfire 150 dB: a vehicle's unburnt mixture deflagrating in its
+ *    exhaust, a bang of the firecracker class. Hearing-conservation charts
+ *    quote car backfires and firecrackers at 140-150 dB peak near the source
+ *    (firecrackers "150 dB or more": F. Miyara, "A note on firecracker's
+ *    noise", UNR acoustics); the top of that range, 10 dB under a gunshot.
+ *    Positive phase 1.5 ms: a few litres of gas venting through a tail pipe,
+ *    dominant energy near 1/(2 pi T) = 100 Hz, between a gunshot (0.5 ms)
+ *    and a mortar (4 ms). Height 0.5 m, a tail pipe's.
+ *  - artillery crack (crack.h): the shell of a 155 mm gun leaves at
+ *    800 m/s (muzzle velocities of 155 mm guns are 680-950 m/s with the
+ *    charges in use) at 35 deg quadrant elevation (the middle of the
+ *    low-angle band below the 45 deg of maximum range).
+ *  - generator_start (genstart.h): running engine 100 dB RMS at 1 m. EU
+ *    Directive 2000/14/EC (stage II) limits a 10-100 kVA generating set to
+ *    a sound power of 95 + lg P_el, about 97 dB(A): 89 dB(A) at 1 m over
+ *    ground (Lp = Lw - 10 lg 2 pi r^2); the diesel's energy lies in its
+ *    firing harmonics at 50-200 Hz, which A-weighting lowers by 30-10 dB, so
+ *    the unweighted level is about 10 dB higher, and open-frame field sets
+ *    are louder than the limit. Cranking pulses 110 dB peak at 1 m: the
+ *    running waveform's peak (RMS plus its ~10 dB crest factor); a
+ *    compression released through the exhaust is comparable to one firing
+ *    stroke. Cranking 1.2 s at 10 pulses per second: a starter turns a
+ *    diesel at a few hundred rpm (an estimate: 150-300 rpm is the usual
+ *    range given for cranking), a 4-cylinder four-stroke compresses twice
+ *    per turn, 10 Hz at 300 rpm (a 6-cylinder at 200 rpm too); a warm
+ *    diesel catches within 0.5-2 s. Firing 50 Hz: a 50 Hz set's 4-pole alternator turns at
+ *    1500 rpm and 4 cylinders fire rpm * 4 / 120 = 50 times a second (its
+ *    shaft turns at 25 Hz and a full cycle takes 1/12.5 s). Runs 4 s.
+ *  - gust (gust.h): 85 dB RMS at the microphone at its peak: noise.c's law
+ *    L = 70 dB + 40 lg(U / 5 m/s) for a foam-screened microphone gives 78 dB
+ *    at 8 m/s and 89 dB at 15 m/s, 85 dB at 12 m/s. 1.5 s long (gusts are
+ *    reported as the highest 3 s mean, WMO No. 8, 2018, so a gust's peak
+ *    lasts about that or less), rising in 0.15 s (a gust front ~2 m thick
+ *    carried past the screen at 12 m/s).
  * Rise times (0.1 ms; 0.02 ms for a gunshot) stand for the shock front: far
  * shorter in reality, but a path of more than a few hundred metres removes
  * those frequencies anyway (see absorb.h). */
@@ -50,7 +84,8 @@
 #include "simconst.h"
 
 static const char *const type_names[SIM_N_TYPES] = {
-    "mortar", "rocket", "artillery", "impact", "gunshot", "slam", "thunder"};
+    "mortar", "rocket", "artillery", "impact", "gunshot", "slam", "thunder",
+    "backfire", "generator_start", "gust"};
 
 const char *sim_type_name(sim_type t)
 {
@@ -84,7 +119,7 @@ const char *sim_type_class(sim_type t)
 int sim_type_is_blast(sim_type t)
 {
     return t == SIM_MORTAR || t == SIM_ROCKET || t == SIM_ARTILLERY || t == SIM_IMPACT ||
-           t == SIM_GUNSHOT;
+           t == SIM_GUNSHOT || t == SIM_BACKFIRE;
 }
 
 void sim_source_defaults(sim_event *ev)
@@ -95,13 +130,22 @@ void sim_source_defaults(sim_event *ev)
     case SIM_MORTAR: ev->level_db = 185.0; ev->duration_s = 4e-3; break;
     case SIM_ROCKET:
         ev->level_db = 170.0; ev->duration_s = 1.8; ev->roar_db = 155.0; break;
-    case SIM_ARTILLERY: ev->level_db = 193.0; ev->duration_s = 8e-3; break;
+    case SIM_ARTILLERY:
+        ev->level_db = 193.0; ev->duration_s = 8e-3;
+        ev->crack = 0; ev->shell_speed_mps = 800.0; ev->elevation_deg = 35.0; break;
     case SIM_IMPACT: ev->level_db = 190.0; ev->duration_s = 6e-3; break;
     case SIM_GUNSHOT: ev->level_db = 160.0; ev->duration_s = 5e-4; ev->rise_s = 2e-5; break;
     case SIM_SLAM: ev->level_db = 125.0; ev->duration_s = 0.2; ev->freq_hz = 60.0; break;
     case SIM_THUNDER:
         ev->level_db = 172.0; ev->pos_m[2] = 0.0; ev->channel_top_m = 4000.0;
         ev->segment_m = 10.0; ev->energy_j_per_m = 5e5; ev->rise_s = 5e-5; break;
+    case SIM_BACKFIRE:
+        ev->level_db = 150.0; ev->duration_s = 1.5e-3; ev->pos_m[2] = 0.5; break;
+    case SIM_GENERATOR_START:
+        ev->level_db = 110.0; ev->run_db = 100.0; ev->crank_s = 1.2; ev->crank_hz = 10.0;
+        ev->firing_hz = 50.0; ev->duration_s = 4.0; break;
+    case SIM_GUST:
+        ev->level_db = 85.0; ev->duration_s = 1.5; ev->rise_s = 0.15; ev->pos_m[2] = 0.0; break;
     default: break;
     }
 }
