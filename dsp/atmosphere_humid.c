@@ -78,3 +78,22 @@ double es_speed_of_sound_sigma_mps(double temperature_c, double humidity_pct,
     double from_t = dc_dt * sigma_t, from_rh = dc_drh * sigma_rh;
     return sqrt(from_t * from_t + from_rh * from_rh);
 }
+
+/* ISO 9613-1:1993 eq. 3-5: classical absorption plus the vibrational
+ * relaxation of oxygen and nitrogen, whose relaxation frequencies rise
+ * with the water vapour that catalyses them. */
+double es_absorption_db_per_m(double f_hz, double temperature_c, double humidity_pct,
+                              double pressure_kpa)
+{
+    double rh = humidity_pct >= 0.0 ? humidity_pct : ASSUMED_HUMIDITY_PCT;
+    double p = pressure_kpa > 0.0 ? pressure_kpa : STANDARD_PRESSURE_KPA;
+    double pr = p / STANDARD_PRESSURE_KPA;
+    double t = (temperature_c + KELVIN) / 293.15;
+    double h = 100.0 * vapour_fraction(temperature_c, rh, p); /* molar %, as the standard */
+    double fr_o = pr * (24.0 + 4.04e4 * h * (0.02 + h) / (0.391 + h));
+    double fr_n = pr / sqrt(t) * (9.0 + 280.0 * h * exp(-4.170 * (pow(t, -1.0 / 3.0) - 1.0)));
+    double t_k = temperature_c + KELVIN, f2 = f_hz * f_hz;
+    double relax = pow(t, -2.5) * (0.01275 * exp(-2239.1 / t_k) / (fr_o + f2 / fr_o) +
+                                   0.1068 * exp(-3352.0 / t_k) / (fr_n + f2 / fr_n));
+    return 8.686 * f2 * (1.84e-11 / pr * sqrt(t) + relax);
+}

@@ -284,6 +284,7 @@ static void finish_pick(es_detector d, int64_t frame)
     o->frame = aic_pick(d, pick, lo, frame + 1);
     o->snippet_frame = o->frame - ES_SNIPPET_PRE;
     o->noise_dbfs = (float)(10.0 * log10(fmax(d->band[0].trigger_lta, ENERGY_FLOOR)));
+    o->background_dbfs = (float)(10.0 * log10(fmax(d->band[0].lta, ENERGY_FLOOR)));
     int marginal = pick->max_ratio < MARGINAL_RATIO * d->trigger_ratio;
     for (size_t i = 0; i < d->n_bands; i++) {
         band_state *b = &d->band[i];

@@ -113,6 +113,7 @@ typedef struct {
     es_locate_input in;
     size_t member[ES_MAX_SENSORS];   /* group member of each measurement */
     int refused[ES_MAX_SENSORS];     /* per member: GCC found no peak */
+    double peak[ES_MAX_SENSORS];     /* per measurement: GCC peak, NaN for the reference */
     int64_t base_frame;
 } arrivals;
 
@@ -131,7 +132,7 @@ static void measure_arrivals(es_localizer L, const es_onset_group *g, double c_m
     a->in.n = 0;
     for (size_t i = 0; i < g->n; i++) {
         const es_onset *o = g->onset[i];
-        double rel_frames = 0.0, lag_sigma_s = c->sigma_floor_s;
+        double rel_frames = 0.0, lag_sigma_s = c->sigma_floor_s, peak = NAN;
         a->refused[i] = 0;
         if (i != ref) {
             es_gccphat_result res;
@@ -143,8 +144,10 @@ static void measure_arrivals(es_localizer L, const es_onset_group *g, double c_m
             rel_frames = (double)(o->snippet_frame - r->snippet_frame) + res.lag_samples;
             /* A weaker correlation peak means a less certain lag. */
             lag_sigma_s = c->sigma_floor_s / res.peak;
+            peak = res.peak;
         }
         size_t k = a->in.n++;
+        a->peak[k] = peak;
         a->in.sensor[k] = o->sensor;
         a->in.arrival_s[k] = rel_frames / fs;
         a->in.sigma_s[k] = sqrt(lag_sigma_s * lag_sigma_s + position_s * position_s);
@@ -190,6 +193,27 @@ static void fill_position(es_localizer L, const es_fix *fix, es_event *ev)
     fill_alternative(L, fix, ev);
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* How alike the used sensors' waveforms are: the median GCC peak against
+ * the reference (one coherent wavefront: near 1). */
+static double median_used_peak(const arrivals *a, const es_fix *fix)
+{
+    double v[ES_MAX_SENSORS];
+    size_t n = 0;
+    for (size_t k = 0; k < a->in.n; k++)
+        if (fix->used[k] && !isnan(a->peak[k]))
+            v[n++] = a->peak[k];
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof v[0], cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 static void fill_members(const es_onset_group *g, const arrivals *a, const es_fix *fix,
                          double fs, es_event *ev)
 {
@@ -216,6 +240,7 @@ static void fill_members(const es_onset_group *g, const arrivals *a, const es_fi
         if (a->refused[i])
             ev->rejected[ev->n_rejected++] = (uint16_t)g->onset[i]->sensor;
     ev->residual_rms_s = ev->n_used ? sqrt(sum_r2 / (double)ev->n_used) : NAN;
+    ev->gcc_peak_median = median_used_peak(a, fix);
     ev->mean_snr_db = ev->n_used ? sum_snr / (double)ev->n_used : 0.0;
 }
 

@@ -161,6 +161,35 @@ static json_t *uncertainty_object(const es_event *ev)
     return o;
 }
 
+/* The extension "features": what the classifier judged by (es_features),
+ * null where not measured. */
+static json_t *features_object(const es_event *ev)
+{
+    const es_features *x = &ev->features;
+    json_t *o = json_object();
+    if (o == NULL)
+        return NULL;
+    int bad = 0;
+    bad |= put(o, "level_db", es_msg_real(x->level_db, SCALE_DB));
+    bad |= put(o, "peak_level_db", es_msg_real(x->peak_level_db, SCALE_DB));
+    bad |= put(o, "centroid_hz", es_msg_real(x->centroid_hz, SCALE_DB));
+    bad |= put(o, "pulse_ms", es_msg_real(x->pulse_ms, SCALE_MS));
+    bad |= put(o, "pre_rise_db", es_msg_real(x->pre_rise_db, SCALE_DB));
+    bad |= put(o, "coherence", es_msg_real(ev->gcc_peak_median, SCALE_UNIT));
+    bad |= put(o, "tail_s", es_msg_real(x->tail_s, SCALE_MS));
+    bad |= put(o, "tail_db", es_msg_real(x->tail_db, SCALE_DB));
+    bad |= put(o, "tail_snr_db", es_msg_real(x->tail_snr_db, SCALE_DB));
+    bad |= put(o, "late_snr_db", es_msg_real(x->late_snr_db, SCALE_DB));
+    bad |= put(o, "tail_crest_db", es_msg_real(x->tail_crest_db, SCALE_DB));
+    bad |= put(o, "tail_coherence", es_msg_real(x->tail_coherence, SCALE_UNIT));
+    bad |= put(o, "speed_z", es_msg_real(x->speed_z, SCALE_ATMOS));
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* The contract promises confidence in 0..1; hold the promise even if a
  * stage upstream overshoots. */
 static json_t *confidence_value(double c)
@@ -217,6 +246,7 @@ json_t *es_msg_event_body(const es_event *ev, const char *topic,
     bad |= put(o, "speed_of_sound_mps", es_msg_real(ev->c_mps, SCALE_ATMOS));
     bad |= put(o, "speed_of_sound_sigma_mps", es_msg_real(ev->c_sigma_mps, SCALE_ATMOS));
     bad |= put(o, "alternative", alternative_object(ev));
+    bad |= put(o, "features", features_object(ev));
     if (bad) {
         json_decref(o);
         return NULL;

@@ -30,6 +30,12 @@ double es_pressure_at_altitude_kpa(double alt_m);
 double es_speed_of_sound_sigma_mps(double temperature_c, double humidity_pct,
                                    double temperature_sigma_c, double pressure_kpa);
 
+/* Atmospheric absorption of a pure tone at f_hz, dB per metre (ISO
+ * 9613-1): about 0.1 dB/km at 50 Hz, 1 at 250 Hz, 5 at 1 kHz in temperate
+ * air. humidity_pct < 0: 50 % assumed; pressure_kpa <= 0: standard. */
+double es_absorption_db_per_m(double f_hz, double temperature_c, double humidity_pct,
+                              double pressure_kpa);
+
 /* Wind vector (east, north components, m/s) of a wind of speed_mps blowing
  * FROM from_deg (clockwise from true north): from 0 deg the air moves south. */
 void es_wind_vector(double speed_mps, double from_deg, double wind_en_mps[2]);

@@ -29,6 +29,41 @@ typedef enum {
 const char *es_kind_name(es_kind k);     /* "launch", "impact", "unknown" */
 const char *es_class_name(es_class c);   /* "mortar", ... , "unknown" */
 
+/* What the classifier judges by (dsp/features.c), published as the event
+ * extension "features" so an analyst can see why. NaN: not measured. */
+typedef struct {
+    /* The blast: the first 20 ms after each used sensor's onset, spreading
+     * and air absorption undone with the solved position; medians over the
+     * used sensors (a clipped or slammed microphone does not move them). */
+    double level_db;          /* sound exposure at 1 m, dB re (20 uPa)^2 s */
+    double peak_level_db;     /* peak SPL at 1 m, dB re 20 uPa */
+    double centroid_hz;       /* energy centroid of the source spectrum */
+    double pulse_ms;          /* onset to the end of the first lobe */
+    /* The 20 ms before the onset over the background the detector had
+     * learnt before it triggered: a blast out of the quiet reads 0 dB, a
+     * clap inside thunder's rumble (the detector already in an event, its
+     * background frozen) reads the rumble's rise. */
+    double pre_rise_db;
+    /* What followed the blast at each used sensor (es_history): power
+     * 0.05-0.5 s after the onset over the blast's (tail_db) and over the
+     * noise before it (tail_snr_db), and 0.5-1.5 s after over the noise
+     * (late_snr_db, once heard); tail_s: the most any used sensor has
+     * heard after its onset so far. */
+    double tail_s;
+    double tail_db, tail_snr_db, late_snr_db;
+    /* How the tail sounds: its 90th-percentile 20 ms power over its median
+     * 20 ms (a motor's steady roar: a few dB; thunder's repeated claps: 10
+     * or more; one bang in it moves neither), and
+     * how alike two sensors' tails are (the median GCC peak of their first
+     * 0.4 s, aligned on their onsets: one roaring point source is
+     * coherent, a rumble from kilometres of channel is not). */
+    double tail_crest_db, tail_coherence;
+    /* The fit: the solved speed of sound against the configured air, in
+     * sigmas of its prior (a source high above the array, like thunder's
+     * channel, sweeps the array faster than sound along the ground). */
+    double speed_z;
+} es_features;
+
 typedef struct {
     uint64_t id;                 /* unique for this engine instance */
     int revision;                /* 0 first, then 1, 2, ... */
@@ -65,6 +100,9 @@ typedef struct {
     double mean_snr_db;
     double c_mps;                /* effective speed of sound of the fix */
     double c_sigma_mps;          /* its 1-sigma (0: held at the config's) */
+    double gcc_peak_median;      /* median GCC peak of the used sensors
+                                    against the reference: coherence */
+    es_features features;
     /* Latency parts (live and paced replay; 0 otherwise): from the last
      * used arrival to the capture of its block (buffering), and the stream
      * time the analysis then waited for the event to complete (window).

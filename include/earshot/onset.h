@@ -22,6 +22,10 @@ typedef struct {
     int64_t trigger_frame;    /* where the detector fired (>= frame) */
     float peak_dbfs;          /* largest |x| of the conditioned snippet */
     float noise_dbfs;         /* RMS level before the onset */
+    float background_dbfs;    /* the quiet the detector learnt before its
+                                 event began (its long-term average, frozen
+                                 during an event): below noise_dbfs when
+                                 the onset fired again inside an event */
     float snr_db;             /* peak short-term energy over background */
     float rise_ms;            /* onset to first peak, a feature for classify */
     uint32_t requeued;        /* times a fix left it out and it was grouped

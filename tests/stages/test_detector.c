@@ -97,6 +97,7 @@ static void test_single_impulse(size_t block)
         CHECK(same, "snippet holds the input samples");
         CHECK(onsets[0].snr_db > 30.0, "snr %.1f dB", onsets[0].snr_db);
         CHECK_NEAR(onsets[0].noise_dbfs, -60.0, 1.5, "noise level dBFS");
+        CHECK_NEAR(onsets[0].background_dbfs, -60.0, 1.5, "background dBFS (a fresh trigger)");
     }
     free(s.x);
 }
