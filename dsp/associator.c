@@ -19,6 +19,8 @@ struct es_associator_s {
     int64_t *gate_frames;        /* n x n: max |dt| between sensors i, j */
     int64_t margin_frames;
     es_onset *pool;              /* capacity slots */
+    uint32_t *early_mark;        /* per slot: provisional group released with it */
+    uint32_t next_early_id;
     size_t *order;               /* pending slots sorted by onset frame */
     size_t *by_strength;         /* positions in order, clearest onset first */
     size_t n_pending;
@@ -89,10 +91,11 @@ es_associator es_associator_create(const es_associator_config *cfg, es_error *er
     a->pool = calloc(cap, sizeof *a->pool);
     a->order = calloc(cap, sizeof *a->order);
     a->by_strength = calloc(cap, sizeof *a->by_strength);
+    a->early_mark = calloc(cap, sizeof *a->early_mark);
     a->free_slots = calloc(cap, sizeof *a->free_slots);
     a->expected = calloc(a->cfg.max_expected, sizeof *a->expected);
     if (!a->gate_frames || !a->pool || !a->order || !a->by_strength || !a->free_slots ||
-        !a->expected) {
+        !a->expected || !a->early_mark) {
         es_error_set(err, ES_ENOMEM, "associator: out of memory");
         es_associator_destroy(&a);
         return NULL;
@@ -135,6 +138,7 @@ int es_associator_push(es_associator a, const es_onset *o)
     }
     size_t slot = a->free_slots[--a->n_free];
     a->pool[slot] = *o;
+    a->early_mark[slot] = 0;
     /* Insertion keeps `order` sorted by frame; pools are small. */
     size_t pos = a->n_pending;
     while (pos > 0 && a->pool[a->order[pos - 1]].frame > o->frame) {
@@ -262,13 +266,58 @@ static size_t best_group(es_associator a, size_t *best)
     return n_best;
 }
 
-static void take_group(es_associator a, size_t *pos, size_t n, es_onset_group *g)
+static void copy_group(es_associator a, const size_t *pos, size_t n, es_onset_group *g)
 {
     g->n = n;
     for (size_t m = 0; m < n; m++) {
         a->group_store[m] = a->pool[a->order[pos[m]]];
         g->onset[m] = &a->group_store[m];
     }
+}
+
+/* The provisional group most of these onsets were released in, if they
+ * share at least 3 onsets or half of the group with it (the same
+ * wavefront; a stray onset of an earlier one does not make it so), or 0. */
+static uint32_t early_id_of(const struct es_associator_s *a, const size_t *pos, size_t n)
+{
+    uint32_t best = 0;
+    size_t best_n = 0;
+    for (size_t m = 0; m < n; m++) {
+        uint32_t id = a->early_mark[a->order[pos[m]]];
+        size_t count = 0;
+        for (size_t k = 0; id != 0 && k < n; k++)
+            count += a->early_mark[a->order[pos[k]]] == id;
+        if (count > best_n) {
+            best = id;
+            best_n = count;
+        }
+    }
+    return best_n >= 3 || 2 * best_n >= n ? best : 0;
+}
+
+/* A group big enough to locate, none of whose onsets was released yet. */
+static int release_early(es_associator a, const size_t *pos, size_t n, es_onset_group *g)
+{
+    if (a->cfg.early_min == 0 || n < a->cfg.early_min)
+        return 0;
+    for (size_t m = 0; m < n; m++)
+        if (a->early_mark[a->order[pos[m]]] != 0)
+            return 0;
+    if (++a->next_early_id == 0)
+        a->next_early_id = 1;
+    for (size_t m = 0; m < n; m++)
+        a->early_mark[a->order[pos[m]]] = a->next_early_id;
+    copy_group(a, pos, n, g);
+    g->provisional = 1;
+    g->early_id = a->next_early_id;
+    return 1;
+}
+
+static void take_group(es_associator a, size_t *pos, size_t n, es_onset_group *g)
+{
+    copy_group(a, pos, n, g);
+    g->provisional = 0;
+    g->early_id = early_id_of(a, pos, n);
     /* Remove from the back so earlier positions stay valid. */
     qsort(pos, n, sizeof *pos, cmp_size);
     for (size_t m = n; m-- > 0;)
@@ -288,7 +337,7 @@ int es_associator_poll(es_associator a, int64_t complete_frame, es_onset_group *
     int ready = a->draining || n == a->cfg.n_sensors ||
                 complete_frame > seed->frame + widest_gate(a, seed->sensor);
     if (!ready)
-        return 0;
+        return release_early(a, pos, n, g);
     take_group(a, pos, n, g);
     return 1;
 }
@@ -340,6 +389,7 @@ void es_associator_destroy(es_associator *a)
     free((*a)->pool);
     free((*a)->order);
     free((*a)->by_strength);
+    free((*a)->early_mark);
     free((*a)->free_slots);
     free((*a)->expected);
     free(*a);

@@ -23,6 +23,8 @@ static const char replay_usage[] =
     "  --wait-subscribers N   before reading, wait for N subscribers\n"
     "  --wait-timeout MS      ... at most MS milliseconds (default 5000)\n"
     "  --quiet                no readable line per event on stderr\n"
+    "  --all-revisions        publish every event again once its tail is heard,\n"
+    "                         even when the verdict did not change\n"
     "  --test-stall AT:FOR    (tests) stall the analysis for FOR s of wall time\n"
     "                         when it reaches AT s of audio\n"
     "  -h, --help             this help\n";
@@ -60,7 +62,7 @@ static int usage_error(const char *what)
 }
 
 enum { OPT_CONFIG = 1, OPT_EVENTS, OPT_REALTIME, OPT_ENDPOINT, OPT_BLOCK, OPT_WAIT, OPT_WAIT_MS,
-       OPT_QUIET, OPT_STALL, OPT_HELP };
+       OPT_QUIET, OPT_STALL, OPT_ALL_REVISIONS, OPT_HELP };
 
 static int parse_args(int argc, char **argv, es_replay_options *o)
 {
@@ -74,6 +76,7 @@ static int parse_args(int argc, char **argv, es_replay_options *o)
         {"wait-timeout", required_argument, NULL, OPT_WAIT_MS},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"test-stall", required_argument, NULL, OPT_STALL},
+        {"all-revisions", no_argument, NULL, OPT_ALL_REVISIONS},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0}};
     long v = 0;
@@ -87,6 +90,7 @@ static int parse_args(int argc, char **argv, es_replay_options *o)
         case OPT_REALTIME: o->realtime = 1; break;
         case OPT_ENDPOINT: o->endpoint = optarg; break;
         case OPT_QUIET: o->print_events = 0; break;
+        case OPT_ALL_REVISIONS: o->all_revisions = 1; break;
         case OPT_BLOCK:
             if (parse_count(optarg, 16, 65536, &v) != 0)
                 return usage_error("--block takes a frame count from 16 to 65536");

@@ -5,47 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "earshot/associator.h"
 #include "earshot/atmosphere.h"
-#include "earshot/classify.h"
-#include "earshot/condition.h"
-#include "earshot/detector.h"
-#include "earshot/health.h"
-#include "earshot/localizer.h"
+#include "pipeline_internal.h"
 
-#define MAX_OUTPUTS 64
-#define ONSETS_PER_CALL 64
-/* Onsets within this of a located wavefront's predicted arrival belong to
- * it (echoes, late picks), not to a new event. */
-#define ABSORB_TOLERANCE_S 0.05
-
-struct es_pipeline_s {
-    es_site_config site;
-    int channels;
-    size_t max_block_frames;
-    es_atmosphere_config atm;
-
-    es_health health[ES_MAX_SENSORS];
-    es_condition cond[ES_MAX_SENSORS];
-    es_detector det[ES_MAX_SENSORS];
-    es_associator assoc;
-    es_localizer loc;
-    es_classifier cls;
-    int64_t detector_delay_frames;
-    size_t min_sensors;              /* an event needs this many used */
-    /* Per sensor, one bit per event it was heard in, newest lowest: 1 when
-     * the solver left it out. */
-    uint8_t rejected_bits[ES_MAX_SENSORS];
-
-    float *conditioned;              /* one sensor's block */
-    float *clean;                    /* the block with non-finite samples zeroed */
-    es_onset onsets[ONSETS_PER_CALL];
-    es_onset requeue;                /* an onset on its way back to association */
-    es_pipeline_output out[MAX_OUTPUTS];
-    size_t n_out;
-    uint64_t next_id;
-    es_pipeline_stats stats;
-};
 
 static double camp_radius_m(const es_site_config *s)
 {
@@ -80,6 +42,38 @@ static int make_sensor_stages(es_pipeline p, size_t i, es_error *err)
     return p->det[i] ? ES_OK : ES_EINVAL;
 }
 
+/* The history must reach back over a wavefront's crossing of the array
+ * (slowest plausible sound) plus the noise before the first onset, and
+ * forward over the revision's tail. */
+#define HISTORY_EXTRA_S 3.0
+
+static int make_feature_stages(es_pipeline p, double c_min_mps, es_error *err)
+{
+    const es_site_config *s = &p->site;
+    double aperture_m = 0.0;
+    for (size_t i = 0; i < s->n_sensors; i++)
+        for (size_t j = i + 1; j < s->n_sensors; j++)
+            aperture_m = fmax(aperture_m, hypot(s->sensors[i].e_m - s->sensors[j].e_m,
+                                                s->sensors[i].n_m - s->sensors[j].n_m));
+    es_history_config hc = {.n_sensors = s->n_sensors,
+                            .sample_rate_hz = (double)s->sample_rate_hz,
+                            .band_hi_hz = s->detection.band_hi_hz,
+                            .length_s = fmin(aperture_m / fmax(c_min_mps, 250.0) + HISTORY_EXTRA_S,
+                                             120.0)};
+    p->history = es_history_create(&hc, err);
+    if (p->history == NULL)
+        return ES_EINVAL;
+    es_featurizer_config fc = {.n_sensors = s->n_sensors,
+                               .sample_rate_hz = (double)s->sample_rate_hz,
+                               .band_lo_hz = s->detection.band_lo_hz,
+                               .band_hi_hz = s->detection.band_hi_hz,
+                               .full_scale_db_spl = s->detection.full_scale_db_spl,
+                               .history_rate_hz = es_history_rate_hz(p->history)};
+    sensor_positions(s, fc.sensor_m);
+    p->feat = es_featurizer_create(&fc, err);
+    return p->feat ? ES_OK : ES_EINVAL;
+}
+
 static int make_event_stages(es_pipeline p, es_error *err)
 {
     const es_site_config *s = &p->site;
@@ -88,8 +82,11 @@ static int make_event_stages(es_pipeline p, es_error *err)
      * against the wind. */
     double c_min = es_speed_of_sound_mps(s->atmosphere.temperature_c - 25.0) -
                    s->atmosphere.wind_speed_mps - 5.0;
+    /* A group of min_sensors onsets is located at once, before the rest
+     * of the wavefront has crossed the array; the whole group refines it. */
     es_associator_config ac = {.n_sensors = s->n_sensors, .sample_rate_hz = fs,
-                               .c_min_mps = fmax(c_min, 250.0), .margin_s = 0.03};
+                               .c_min_mps = fmax(c_min, 250.0), .margin_s = 0.03,
+                               .early_min = p->min_sensors};
     sensor_positions(s, ac.sensor_m);
     p->assoc = es_associator_create(&ac, err);
     if (p->assoc == NULL)
@@ -107,12 +104,12 @@ static int make_event_stages(es_pipeline p, es_error *err)
     if (p->loc == NULL)
         return ES_EINVAL;
 
-    es_classifier_config kc = {.n_sensors = s->n_sensors, .camp_radius_m = camp_radius_m(s),
-                               .launch_min_range_m = s->detection.launch_min_range_m,
-                               .full_scale_db_spl = s->detection.full_scale_db_spl};
-    sensor_positions(s, kc.sensor_m);
+    es_classifier_config kc = {.camp_radius_m = camp_radius_m(s),
+                               .launch_min_range_m = s->detection.launch_min_range_m};
     p->cls = es_classifier_create(&kc, err);
-    return p->cls ? ES_OK : ES_EINVAL;
+    if (p->cls == NULL)
+        return ES_EINVAL;
+    return make_feature_stages(p, c_min, err);
 }
 
 /* With the speed of sound solved too, four arrivals fit any four onsets
@@ -160,10 +157,12 @@ es_pipeline es_pipeline_create(const es_pipeline_config *cfg, es_error *err)
     p->site = *cfg->site;
     p->channels = cfg->channels;
     p->max_block_frames = cfg->max_block_frames;
+    p->all_revisions = cfg->all_revisions;
     p->atm = cfg->site->atmosphere;
     p->next_id = 1;
     p->conditioned = calloc(cfg->max_block_frames, sizeof *p->conditioned);
     p->clean = calloc(cfg->max_block_frames * (size_t)cfg->channels, sizeof *p->clean);
+    p->min_sensors = min_sensors_for(&p->site);
     int rc = p->conditioned && p->clean ? ES_OK : es_error_set(err, ES_ENOMEM, "pipeline: out of memory");
     for (size_t i = 0; rc == ES_OK && i < p->site.n_sensors; i++)
         rc = make_sensor_stages(p, i, err);
@@ -174,7 +173,6 @@ es_pipeline es_pipeline_create(const es_pipeline_config *cfg, es_error *err)
         return NULL;
     }
     p->detector_delay_frames = es_detector_delay_frames(p->det[0]);
-    p->min_sensors = min_sensors_for(&p->site);
     return p;
 }
 
@@ -193,6 +191,7 @@ static void analyse_sensors(es_pipeline p, const float *x, size_t frames)
         const float *in = x + p->site.sensors[i].channel;
         es_health_execute(p->health[i], in, (size_t)p->channels, frames);
         es_condition_execute(p->cond[i], in, (size_t)p->channels, p->conditioned, frames);
+        es_history_write(p->history, i, p->conditioned, frames, frame0);
         size_t n = es_detector_execute(p->det[i], p->conditioned, frames, frame0, p->onsets,
                                        ONSETS_PER_CALL);
         push_onsets(p, n);
@@ -253,33 +252,104 @@ static int consensus(const es_event *ev)
     return 3 * ev->n_used >= 2 * (ev->n_used + ev->n_rejected);
 }
 
+/* The used sensors' onset frames, in ev->used order. */
+static void used_onsets(const es_onset_group *g, const es_event *ev, int64_t *frame)
+{
+    for (size_t k = 0; k < ev->n_used; k++) {
+        frame[k] = INT64_MIN;
+        for (size_t i = 0; i < g->n; i++)
+            if (g->onset[i]->sensor == ev->used[k])
+                frame[k] = g->onset[i]->frame;
+    }
+}
+
+/* What the located event sounded like: the blast, and what followed it so
+ * far. */
+void es_pl_describe(es_pipeline p, const es_onset_group *g, es_event *ev, int64_t *onset)
+{
+    es_featurizer_blast(p->feat, g, &p->atm, ev);
+    used_onsets(g, ev, onset);
+    es_featurizer_tail(p->feat, p->history, onset, ev);
+}
+
+es_pipeline_output *es_pl_output(es_pipeline p, const es_event *ev, int is_alert)
+{
+    es_pipeline_output *o = &p->out[p->n_out++];
+    memset(o, 0, sizeof *o);
+    o->event = *ev;
+    o->is_alert = is_alert;
+    return o;
+}
+
+/* Locates group g into ev; 0 when it makes no event. */
+static int locate(es_pipeline p, const es_onset_group *g, es_event *ev, int64_t *predicted)
+{
+    memset(ev, 0, sizeof *ev);
+    return g->n >= p->min_sensors &&
+           es_localizer_execute(p->loc, g, &p->atm, ev, predicted) == ES_OK &&
+           ev->n_used >= p->min_sensors && consensus(ev);
+}
+
+static void publish_new(es_pipeline p, es_event *ev, const int64_t *onset, uint32_t early_id)
+{
+    ev->id = p->next_id++;
+    ev->revision = 0;
+    int alert = ev->kind == ES_KIND_LAUNCH;
+    p->stats.events++;
+    p->stats.alerts += (uint64_t)alert;
+    (void)es_pl_output(p, ev, alert);
+    if (es_pl_await(p, ev, onset, alert, early_id) == NULL)
+        p->stats.revisions_skipped++;
+}
+
+/* A provisional group (the wavefront still crossing the array): located
+ * and published at once if it makes an event; its onsets stay with the
+ * associator, whose final group will refine it. Not published if it
+ * could not be followed up (the table is full): the final group will. */
+static void locate_early(es_pipeline p, const es_onset_group *g)
+{
+    es_event ev;
+    int64_t predicted[ES_MAX_SENSORS], onset[ES_MAX_SENSORS];
+    if (!es_pl_room(p) || !locate(p, g, &ev, predicted))
+        return;
+    es_pl_describe(p, g, &ev, onset);
+    es_classifier_execute(p->cls, &ev);
+    p->stats.early++;
+    publish_new(p, &ev, onset, g->early_id);
+}
+
 static void locate_group(es_pipeline p, const es_onset_group *g)
 {
+    if (g->provisional) {
+        locate_early(p, g);
+        return;
+    }
     p->stats.groups++;
-    es_pipeline_output *o = &p->out[p->n_out];
-    memset(o, 0, sizeof *o);
-    int64_t predicted[ES_MAX_SENSORS];
-    if (g->n < p->min_sensors ||
-        es_localizer_execute(p->loc, g, &p->atm, &o->event, predicted) != ES_OK ||
-        o->event.n_used < p->min_sensors || !consensus(&o->event)) {
+    struct es_pending *early = g->early_id != 0 ? es_pl_awaiting_final(p, g->early_id) : NULL;
+    es_event ev;
+    int64_t predicted[ES_MAX_SENSORS], onset[ES_MAX_SENSORS];
+    if (!locate(p, g, &ev, predicted)) {
+        if (early != NULL) {
+            early->early_id = 0; /* the early fix stands for these onsets */
+            return;
+        }
         p->stats.unlocated++;
         requeue_without_seed(p, g);
         return;
     }
-    es_classifier_execute(p->cls, g, &o->event);
-    track_rejections(p, &o->event);
+    es_pl_describe(p, g, &ev, onset);
+    es_classifier_execute(p->cls, &ev);
+    track_rejections(p, &ev);
     /* The members are consumed already; expect the rest of the wavefront. */
     for (size_t k = 0; k < g->n; k++)
         predicted[g->onset[k]->sensor] = INT64_MIN;
     int64_t tol = (int64_t)(ABSORB_TOLERANCE_S * p->site.sample_rate_hz);
     es_associator_expect(p->assoc, predicted, p->site.n_sensors, tol);
-    requeue_rejected(p, g, &o->event);
-    o->event.id = p->next_id++;
-    o->event.revision = 0;
-    o->is_alert = o->event.kind == ES_KIND_LAUNCH;
-    p->stats.events++;
-    p->stats.alerts += (uint64_t)o->is_alert;
-    p->n_out++;
+    requeue_rejected(p, g, &ev);
+    if (early != NULL)
+        es_pl_refine(p, early, &ev, onset);
+    else
+        publish_new(p, &ev, onset, 0);
 }
 
 static void associate(es_pipeline p)
@@ -314,6 +384,7 @@ int es_pipeline_execute(es_pipeline p, const float *interleaved, size_t frames)
     analyse_sensors(p, sanitise(p, interleaved, frames), frames);
     p->stats.frames += (int64_t)frames;
     associate(p);
+    es_pl_revise_due(p, p->stats.frames, 0);
     return (int)p->n_out;
 }
 
@@ -336,6 +407,7 @@ int es_pipeline_finish(es_pipeline p)
         push_onsets(p, es_detector_flush(p->det[i], p->onsets, ONSETS_PER_CALL));
     es_associator_drain(p->assoc);
     associate(p);
+    es_pl_revise_due(p, p->stats.frames, 1);
     return (int)p->n_out;
 }
 
@@ -382,6 +454,8 @@ void es_pipeline_destroy(es_pipeline *pp)
     es_associator_destroy(&p->assoc);
     es_localizer_destroy(&p->loc);
     es_classifier_destroy(&p->cls);
+    es_history_destroy(&p->history);
+    es_featurizer_destroy(&p->feat);
     free(p->conditioned);
     free(p->clean);
     free(p);

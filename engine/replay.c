@@ -72,7 +72,8 @@ static int setup(replay *r, es_error *err)
                             .wait_subscribers = o->wait_subscribers,
                             .wait_timeout_ms = o->wait_timeout_ms,
                             .stall_at_s = o->stall_at_s,
-                            .stall_for_s = o->stall_for_s};
+                            .stall_for_s = o->stall_for_s,
+                            .all_revisions = o->all_revisions};
     r->rt = es_runtime_create(&rc, err);
     if (r->rt == NULL)
         return 1;

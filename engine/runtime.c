@@ -55,7 +55,8 @@ static int make_stages(es_runtime rt, es_error *err)
     const es_runtime_config *c = &rt->cfg;
     es_pipeline_config pc = {.site = &rt->site,
                              .channels = es_capture_channels(c->capture),
-                             .max_block_frames = es_capture_block_frames(c->capture)};
+                             .max_block_frames = es_capture_block_frames(c->capture),
+                             .all_revisions = c->all_revisions};
     rt->pipe = es_pipeline_create(&pc, err);
     if (rt->pipe == NULL)
         return ES_EINVAL;

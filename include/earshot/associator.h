@@ -35,12 +35,22 @@ typedef struct {
     double margin_s;           /* pick uncertainty added to every gate */
     size_t capacity;           /* onsets held at once, default 256 */
     size_t max_expected;       /* predicted arrivals held, default 1024 */
+    /* 0, or: a group of at least this many onsets is also released early,
+     * once, as a provisional copy (its onsets stay pending) before it is
+     * final, so a wavefront can be located and alerted while it is still
+     * crossing the array; the final group then carries the provisional
+     * one's early_id. */
+    size_t early_min;
 } es_associator_config;
 
 typedef struct {
     size_t n;
     es_onset *onset[ES_MAX_SENSORS]; /* valid until the next call; onset[0]
                                         is the seed */
+    int provisional;           /* 1: an early copy; its onsets stay pending */
+    uint32_t early_id;         /* the provisional group released from these
+                                  onsets (3 or more, or half of them are
+                                  its), 0: none */
 } es_onset_group;
 
 es_associator es_associator_create(const es_associator_config *cfg,

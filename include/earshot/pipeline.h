@@ -26,11 +26,16 @@ typedef struct {
     const es_site_config *site;  /* copied at create */
     int channels;                /* channels of the input stream */
     size_t max_block_frames;     /* largest block execute will be given */
+    /* Publish a revision of every event once its tail is heard, changed
+     * or not (analysts, and the classifier's training data, which must
+     * not depend on the model being trained). 0: only changed verdicts. */
+    int all_revisions;
 } es_pipeline_config;
 
 typedef struct {
-    es_event event;
-    int is_alert;                /* publish as `alert` too (a launch) */
+    es_event event;              /* revision 0, or a later verdict on its id */
+    int is_alert;                /* publish as `alert` too: a launch, or the
+                                    revision of one that was alerted */
 } es_pipeline_output;
 
 typedef struct {
@@ -43,6 +48,9 @@ typedef struct {
     uint64_t onsets_absorbed;    /* matched an already located wavefront */
     uint64_t bad_samples;        /* NaN or infinite input, replaced by 0 */
     uint64_t frames_lost;        /* skipped over after lost audio */
+    uint64_t early;              /* events published from a provisional group */
+    uint64_t revisions;          /* revised verdicts published */
+    uint64_t revisions_skipped;  /* events not revised: too many waiting */
 } es_pipeline_stats;
 
 es_pipeline es_pipeline_create(const es_pipeline_config *cfg, es_error *err);

@@ -28,6 +28,7 @@ typedef struct {
     int wait_timeout_ms;          /* ... at most this long, default 5000 */
     int print_events;             /* one readable line per event/alert */
     double stall_at_s, stall_for_s; /* test hook (see runtime.h), 0 */
+    int all_revisions;            /* es_pipeline_config.all_revisions */
     FILE *log;                    /* readable lines and warnings; stderr if NULL */
 } es_replay_options;
 

@@ -53,6 +53,7 @@ typedef struct {
      * for stall_for_s of wall time, as a stuck analysis would (overruns
      * live, heartbeats must go on). 0 in production. */
     double stall_at_s, stall_for_s;
+    int all_revisions;           /* es_pipeline_config.all_revisions */
 } es_runtime_config;
 
 typedef struct {

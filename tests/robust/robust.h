@@ -74,8 +74,8 @@ typedef struct {
 } rb_source;
 
 typedef struct {
-    es_event ev;
-    int is_alert;
+    es_event ev;                        /* the id's latest revision */
+    int is_alert;                       /* any of its messages was an alert */
     int source;                         /* matched truth source, or -1 */
     double match_rms_s;                 /* arrival RMS against it */
 } rb_event;

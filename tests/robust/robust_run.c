@@ -87,13 +87,24 @@ static int read_truth(const char *path, rb_run *r)
     return st;
 }
 
+/* One event per id: its latest revision, alerted if any of its messages
+ * was an alert (a subscriber keeps the same). */
 static void keep_outputs(es_pipeline p, int n, rb_run *r)
 {
-    for (int i = 0; i < n && r->n_events < RB_MAX_EVENTS; i++) {
+    for (int i = 0; i < n; i++) {
         const es_pipeline_output *o = es_pipeline_output_at(p, (size_t)i);
-        rb_event *e = &r->ev[r->n_events++];
+        rb_event *e = NULL;
+        for (size_t k = 0; k < r->n_events && e == NULL; k++)
+            if (r->ev[k].ev.id == o->event.id)
+                e = &r->ev[k];
+        if (e == NULL && r->n_events < RB_MAX_EVENTS) {
+            e = &r->ev[r->n_events++];
+            e->is_alert = 0;
+        }
+        if (e == NULL)
+            break;
         e->ev = o->event;
-        e->is_alert = o->is_alert;
+        e->is_alert |= o->is_alert;
         e->source = -1;
     }
     if (n > 0 && r->n_events >= RB_MAX_EVENTS)

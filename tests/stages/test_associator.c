@@ -13,10 +13,10 @@
 
 static double sensor_m[N][3];
 
-static es_associator make(void)
+static es_associator make_early(size_t early_min)
 {
     es_associator_config cfg = {.n_sensors = N, .sample_rate_hz = FS, .c_min_mps = 320.0,
-                                .margin_s = 0.02};
+                                .margin_s = 0.02, .early_min = early_min};
     for (int i = 0; i < N; i++) {
         double a = 2.0 * M_PI * i / N;
         sensor_m[i][0] = cfg.sensor_m[i][0] = 300.0 * sin(a);
@@ -24,6 +24,11 @@ static es_associator make(void)
         sensor_m[i][2] = cfg.sensor_m[i][2] = 1.5;
     }
     return es_associator_create(&cfg, NULL);
+}
+
+static es_associator make(void)
+{
+    return make_early(0);
 }
 
 static int64_t arrival_frame(const double src[2], int s, double t0_s)
@@ -114,8 +119,54 @@ static void test_expected_arrivals_absorbed(void)
     es_associator_destroy(&a);
 }
 
+/* A wavefront crossing the array is released early, once, when 5 of its
+ * onsets are in (a copy: they stay pending), and the final group of all 8
+ * carries the provisional group's id. */
+static void test_early_release(void)
+{
+    es_associator a = make_early(5);
+    double src[2] = {-4000.0, 1500.0};
+    int64_t t[N];
+    int order[N];
+    for (int s = 0; s < N; s++) {
+        t[s] = arrival_frame(src, s, 3.0);
+        order[s] = s;
+    }
+    for (int i = 1; i < N; i++) /* by arrival time */
+        for (int j = i; j > 0 && t[order[j]] < t[order[j - 1]]; j--) {
+            int x = order[j]; order[j] = order[j - 1]; order[j - 1] = x;
+        }
+    es_onset_group g;
+    int released = 0;
+    uint32_t early_id = 0;
+    for (int k = 0; k < N; k++) {
+        es_onset o = onset_at(order[k], t[order[k]]);
+        es_associator_push(a, &o);
+        int got = es_associator_poll(a, t[order[k]] + 1, &g);
+        if (k < 4)
+            CHECK(got == 0, "released with %d onsets", k + 1);
+        if (k == 4) {
+            CHECK(got == 1 && g.provisional == 1 && g.n == 5 && g.early_id != 0,
+                  "5 onsets: provisional group (got %d, provisional %d, n %zu)", got,
+                  got ? g.provisional : -1, got ? g.n : 0);
+            early_id = g.early_id;
+            released += got;
+            CHECK(es_associator_poll(a, t[order[k]] + 1, &g) == 0, "released once only");
+        }
+        if (k > 4 && k < N - 1)
+            CHECK(got == 0, "released again at %d onsets", k + 1);
+        if (k == N - 1)
+            CHECK(got == 1 && !g.provisional && g.n == N && g.early_id == early_id,
+                  "final group of all: provisional %d, n %zu, early id %u (want %u)",
+                  got ? g.provisional : -1, got ? g.n : 0, got ? g.early_id : 0, early_id);
+    }
+    CHECK(released == 1, "one early release");
+    es_associator_destroy(&a);
+}
+
 int main(void)
 {
+    test_early_release();
     test_one_wavefront_any_order();
     test_gate_and_inconsistent_onset();
     test_expected_arrivals_absorbed();

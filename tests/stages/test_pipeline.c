@@ -82,7 +82,14 @@ static float *synthesise(const es_site_config *site, const scene *sc, size_t fra
     return x;
 }
 
-static int run(const scene *sc, es_event *found)
+/* The first message about the first id and its latest revision, with
+ * the stream frames at which they came out. */
+typedef struct {
+    es_event first, last;
+    size_t first_frame, last_frame;
+} messages;
+
+static int run(const scene *sc, messages *m)
 {
     es_site_config *site = calloc(1, sizeof *site);
     make_site(site, sc);
@@ -96,10 +103,19 @@ static int run(const scene *sc, es_event *found)
     for (size_t i = 0; p != NULL && i <= frames; i += block) {
         int n = i < frames ? es_pipeline_execute(p, x + i * N, frames - i < block ? frames - i : block)
                            : es_pipeline_finish(p);
+        /* One event: a first message, then revisions of the same id. */
         for (int k = 0; k < n; k++) {
-            if (n_events == 0)
-                *found = es_pipeline_output_at(p, (size_t)k)->event;
-            n_events++;
+            const es_event *ev = &es_pipeline_output_at(p, (size_t)k)->event;
+            if (n_events == 0) {
+                m->first = *ev;
+                m->first_frame = i;
+            }
+            if (n_events == 0 || ev->id != m->first.id)
+                n_events++;
+            if (ev->id == m->first.id) {
+                m->last = *ev;
+                m->last_frame = i;
+            }
         }
     }
     es_pipeline_destroy(&p);
@@ -110,12 +126,21 @@ static int run(const scene *sc, es_event *found)
 
 static void check_scene(const scene *sc, const char *name)
 {
-    es_event ev;
-    memset(&ev, 0, sizeof ev);
-    int n = run(sc, &ev);
-    CHECK(n == 1, "%s: %d events, want 1", name, n);
+    static messages m;
+    memset(&m, 0, sizeof m);
+    int n = run(sc, &m);
+    CHECK(n == 1, "%s: %d events (ids), want 1", name, n);
     if (n < 1)
         return;
+    /* Located before the wavefront has crossed the array: half of it (5 of
+     * 8), then refined with all of it, later, as revision 1 or more. */
+    const es_event ev = m.last;
+    printf("%s: first message %zu sensors at %.3f s, latest revision %d with %zu sensors at "
+           "%.3f s\n", name, m.first.n_used, (double)m.first_frame / FS, m.last.revision,
+           m.last.n_used, (double)m.last_frame / FS);
+    CHECK(m.first.revision == 0 && m.first.n_used == 5, "%s: first message: revision %d, %zu "
+          "sensors", name, m.first.revision, m.first.n_used);
+    CHECK(m.last.revision >= 1 && m.last_frame > m.first_frame, "%s: no later revision", name);
     double range = hypot(sc->src[0], sc->src[1]);
     double bearing = fmod(atan2(sc->src[0], sc->src[1]) * 180.0 / M_PI + 360.0, 360.0);
     printf("%s: range %.1f m (true %.1f), bearing %.3f deg (true %.3f), t_origin %.4f s "

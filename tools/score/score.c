@@ -21,6 +21,7 @@ typedef struct {
     char topic[16], id[32], kind[16], cls[16];
     int revision;
     double t_origin_s, e_m, n_m, u_m, range_m, bearing_deg, cep50_m, latency_ms, confidence;
+    double c_mps;                 /* the fix's own speed of sound, or NaN */
 } message;
 
 void es_score_limits_default(es_score_limits *l)
@@ -43,13 +44,13 @@ static void str(const json_t *obj, const char *key, char *dst, size_t cap)
 }
 
 /* Travel time with the medium moving: |d - w t| = c t, by fixed point. */
-static double travel_s(const double *src, const double *rcv, const truth_geometry *g)
+static double travel_s(const double *src, const double *rcv, const truth_geometry *g, double c_mps)
 {
     double d[3] = {rcv[0] - src[0], rcv[1] - src[1], rcv[2] - src[2]};
-    double t = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) / g->c_mps;
+    double t = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) / c_mps;
     for (int it = 0; it < 50; it++) {
         double x = d[0] - g->wind_en[0] * t, y = d[1] - g->wind_en[1] * t;
-        t = sqrt(x * x + y * y + d[2] * d[2]) / g->c_mps;
+        t = sqrt(x * x + y * y + d[2] * d[2]) / c_mps;
     }
     return t;
 }
@@ -95,6 +96,24 @@ static double mean_arrival(const json_t *arrivals)
     return n ? sum / (double)n : NAN;
 }
 
+/* An artillery shell's supersonic crack reaches the array before the
+ * muzzle blast, as a wavefront of its own: a source "crack" of kind
+ * unknown (at the gun, for the table), scored like any other, so a crack
+ * alerted is a non-launch alerted and never the gun's second alert. */
+static void add_crack(es_score_report *r, truth_geometry *g, const json_t *s, size_t gun)
+{
+    double t = mean_arrival(json_object_get(s, "crack_arrivals"));
+    if (!isfinite(t) || r->n_sources >= ES_SCORE_MAX_SOURCES)
+        return;
+    size_t i = r->n_sources++;
+    es_score_source *d = &r->sources[i];
+    *d = r->sources[gun];
+    snprintf(d->type, sizeof d->type, "crack");
+    snprintf(d->kind, sizeof d->kind, "unknown");
+    memcpy(g->pos_m[i], g->pos_m[gun], sizeof g->pos_m[i]);
+    g->mean_arrival_s[i] = t;
+}
+
 static int load_truth(const char *path, es_score_report *r, truth_geometry *g, es_error *err)
 {
     json_error_t je;
@@ -120,6 +139,9 @@ static int load_truth(const char *path, es_score_report *r, truth_geometry *g, e
         g->pos_m[i][2] = num(s, "u_m");
         g->mean_arrival_s[i] = mean_arrival(json_object_get(s, "arrivals"));
     }
+    size_t n_truth = r->n_sources;
+    for (size_t i = 0; rc == ES_OK && i < n_truth; i++)
+        add_crack(r, g, json_array_get(sources, i), i);
     json_decref(root);
     return rc;
 }
@@ -144,6 +166,7 @@ static void parse_message(const json_t *o, message *m)
     m->cep50_m = num(json_object_get(o, "uncertainty"), "cep50_m");
     m->latency_ms = num(o, "latency_ms");
     m->confidence = num(o, "confidence");
+    m->c_mps = num(o, "speed_of_sound_mps");
 }
 
 /* Keeps the highest revision of each (topic, id). */
@@ -190,11 +213,15 @@ static int load_messages(const char *path, message *msgs, size_t *n, es_score_re
     return rc;
 }
 
+/* The arrivals a message explains, with the speed of sound its fix used
+ * (a wavefront that swept the array faster than sound, as a shell's
+ * supersonic crack does, is explained with that speed), else the truth's. */
 static double predicted_mean_arrival(const message *m, const truth_geometry *g)
 {
+    double c = m->c_mps > 200.0 && m->c_mps < 2000.0 ? m->c_mps : g->c_mps;
     double src[3] = {m->e_m, m->n_m, m->u_m}, sum = 0.0;
     for (size_t i = 0; i < g->n_sensors; i++)
-        sum += m->t_origin_s + travel_s(src, g->sensor_m[i], g);
+        sum += m->t_origin_s + travel_s(src, g->sensor_m[i], g, c);
     return sum / (double)g->n_sensors;
 }
 

@@ -37,6 +37,8 @@ typedef struct {
 } es_score_source;
 
 typedef struct {
+    /* The truth's sources in order, then one source "crack" (kind unknown)
+     * per artillery round whose supersonic crack reached the array. */
     size_t n_sources;
     es_score_source sources[ES_SCORE_MAX_SOURCES];
     size_t launches, alerted_once, missed, duplicated;
