@@ -142,6 +142,7 @@ typedef struct {
     char *(*json)(int index, void *ctx);
     void (*describe)(int index, void *ctx, char *out, size_t cap);
     void *ctx;
+    int all_revisions;                /* replay with es_replay_options.all_revisions */
 } acc_scene_source;
 int acc_run_sources(const acc_scene_source *src, const int *todo, int n_todo, const char *root,
                     int jobs, const acc_run_hooks *hooks);

@@ -89,7 +89,8 @@ static int run_one(const acc_scene_source *src, int index, const char *root)
     snprintf(endpoint, sizeof endpoint, "inproc://acc-%d", index);
     FILE *devnull = fopen("/dev/null", "w");
     es_replay_options o = {.config_path = f.site_path, .input_path = f.audio_path,
-                           .events_path = path, .endpoint = endpoint, .log = devnull};
+                           .events_path = path, .endpoint = endpoint, .log = devnull,
+                           .all_revisions = src->all_revisions};
     es_replay_result res;
     int status = es_replay_run(&o, &res, &err);
     if (devnull != NULL)
@@ -186,6 +187,6 @@ static void accuracy_describe(int index, void *ctx, char *out, size_t cap)
 int acc_run_scenes(const acc_scene *scenes, const int *todo, int n_todo, const char *root,
                    int jobs, const acc_run_hooks *hooks)
 {
-    acc_scene_source src = {"bench_accuracy", accuracy_json, accuracy_describe, (void *)scenes};
+    acc_scene_source src = {"bench_accuracy", accuracy_json, accuracy_describe, (void *)scenes, 0};
     return acc_run_sources(&src, todo, n_todo, root, jobs, hooks);
 }

@@ -25,14 +25,16 @@
 #include "earshot/replay.h"
 #include "score/score.h"
 
-#define MAX_SCENES 1000
+#define MAX_SCENES (1000 + ACC_MAX_SCENES)
 #define MAX_ALERTS 4096
 
 typedef struct {
-    int confusers, launches, jobs, quiet;
-    unsigned long long seed;
-    const char *keep, *real_dir, *real_site;
+    int confusers, launches, acc_launches, jobs, quiet;
+    unsigned long long seed, acc_seed;
+    const char *keep, *real_dir, *real_site, *csv;
 } options;
+
+static FILE *csv_out;
 
 static const char *const kind_names[N_KINDS] = {"launch", "impact", "unknown", "(none)"};
 static const char *const class_names[N_CLASSES] = {"mortar", "rocket", "artillery", "unknown",
@@ -59,6 +61,7 @@ static int est_index(const es_score_source *s, int want_class)
 typedef struct {
     char id[32];
     double confidence;
+    int first_revision;       /* of the id's first alert message */
 } alert_conf;
 
 static size_t load_alerts(const char *path, alert_conf *out, size_t max)
@@ -76,8 +79,10 @@ static size_t load_alerts(const char *path, alert_conf *out, size_t max)
             size_t k = 0;
             while (k < n && strcmp(out[k].id, id) != 0)
                 k++;
-            if (k == n && n < max)
-                snprintf(out[n++].id, sizeof out[0].id, "%s", id);
+            if (k == n && n < max) {
+                snprintf(out[n].id, sizeof out[0].id, "%s", id);
+                out[n++].first_revision = (int)json_integer_value(json_object_get(o, "revision"));
+            }
             if (k < n)
                 out[k].confidence = json_real_value(json_object_get(o, "confidence"));
         }
@@ -104,6 +109,7 @@ static void tally_calibration(cls_tally *t, const es_score_report *r, const char
         int real = is_real_alert(r, alerts[k].id);
         t->alerts++;
         t->alerts_real += (size_t)real;
+        t->alerts_real_first += (size_t)(real && alerts[k].first_revision == 0);
         int b = cls_bin(alerts[k].confidence);
         t->bin_n[b]++;
         t->bin_real[b] += (size_t)real;
@@ -153,6 +159,8 @@ static void score_scene(cls_tally *t, const cls_scene *s, const char *root)
         t->confuser_audio_s += s->duration_s;
     tally_sources(t, s, &r);
     tally_calibration(t, &r, events);
+    if (csv_out != NULL)
+        cls_csv_scene(csv_out, s, &r, events);
 }
 
 /* Each real recording replayed with its site file: alerts it raised. */
@@ -212,19 +220,36 @@ static void remove_real_outputs(const char *root)
 
 typedef struct {
     cls_scene *scenes;
+    const acc_scene *accs;
     const char *root;
     cls_tally *t;
 } run_ctx;
 
 static char *scene_json(int index, void *ctx)
 {
-    return cls_scene_json(&((run_ctx *)ctx)->scenes[index]);
+    const run_ctx *c = ctx;
+    const cls_scene *s = &c->scenes[index];
+    return s->acc >= 0 ? acc_scene_json(&c->accs[s->acc]) : cls_scene_json(s);
 }
 
 static void scene_describe(int index, void *ctx, char *out, size_t cap)
 {
     const cls_scene *s = &((run_ctx *)ctx)->scenes[index];
-    snprintf(out, cap, "%s, %d sources", s->confusers ? "confusers" : "launches", s->n_events);
+    snprintf(out, cap, "%s, %d sources", s->confusers ? "confusers"
+                                         : s->acc >= 0 ? "accuracy launches" : "launches",
+             s->n_events);
+}
+
+/* Scene k of the accuracy benchmark as a launch scene of this one. */
+static void from_accuracy(cls_scene *s, int index, const acc_scene *a, int k)
+{
+    *s = (cls_scene){.index = index, .confusers = 0, .acc = k, .n_sensors = a->n_sensors,
+                     .duration_s = a->duration_s, .n_events = a->n_launches};
+    for (size_t i = 0; i < a->n_sensors; i++)
+        s->radius_m = fmax(s->radius_m, hypot(a->sensor_m[i][0], a->sensor_m[i][1]));
+    for (int i = 0; i < a->n_launches; i++)
+        s->events[i] = (cls_event){.type = CLS_MORTAR + a->type[i], .confuser = -1, .near = -1,
+                                   .t_s = a->t_s[i], .level_db = NAN};
 }
 
 static void on_done(int index, int ok, void *ctx)
@@ -248,7 +273,8 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 
 static int parse_options(int argc, char **argv, options *o)
 {
-    *o = (options){.confusers = 120, .launches = 48, .jobs = 2, .seed = 6,
+    *o = (options){.confusers = 120, .launches = 48, .acc_launches = 96, .jobs = 2, .seed = 6,
+                   .acc_seed = 5,
                    .real_dir = ES_BENCH_REAL_DIR, .real_site = ES_BENCH_REAL_SITE};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -265,10 +291,16 @@ static int parse_options(int argc, char **argv, options *o)
             bad = parse_int(v, 0, MAX_SCENES / 2, &o->launches);
         else if (strcmp(a, "--jobs") == 0)
             bad = parse_int(v, 1, 8, &o->jobs);
+        else if (strcmp(a, "--acc-launches") == 0)
+            bad = parse_int(v, 0, ACC_MAX_SCENES, &o->acc_launches);
         else if (strcmp(a, "--seed") == 0)
             o->seed = strtoull(v, NULL, 10);
+        else if (strcmp(a, "--acc-seed") == 0)
+            o->acc_seed = strtoull(v, NULL, 10);
         else if (strcmp(a, "--keep") == 0)
             o->keep = v;
+        else if (strcmp(a, "--csv") == 0)
+            o->csv = v;
         else if (strcmp(a, "--real") == 0)
             o->real_dir = v;
         else if (strcmp(a, "--real-site") == 0)
@@ -277,8 +309,9 @@ static int parse_options(int argc, char **argv, options *o)
             bad = 1;
         if (bad) {
             fprintf(stderr, "usage: %s [--confusers N (0-500, default 120 x 60 s)] [--launches N "
-                            "(0-500, default 48 x 20 s)] [--seed S] [--jobs N (1-8)] [--keep DIR]"
-                            " [--real DIR --real-site FILE] [--quiet]\n", argv[0]);
+                            "(0-500, default 48 x 20 s)] [--acc-launches N (the accuracy benchmark's scenes, "
+                            "default 96)] [--seed S] [--acc-seed S (default 5)] [--jobs N (1-8)] [--keep DIR]"
+                            " [--csv FILE] [--real DIR --real-site FILE] [--quiet]\n", argv[0]);
             return -1;
         }
         i++;
@@ -293,9 +326,14 @@ int main(int argc, char **argv)
         return 2;
     static cls_scene scenes[MAX_SCENES];
     static int todo[MAX_SCENES];
-    int n = o.confusers + o.launches;
+    static acc_scene accs[ACC_MAX_SCENES];
+    int own = o.confusers + o.launches, n = own + o.acc_launches;
+    acc_design_scenes(o.acc_seed, o.acc_launches, accs);
     for (int k = 0; k < n; k++) {
-        cls_design(&scenes[k], k, k < o.confusers, o.seed);
+        if (k < own)
+            cls_design(&scenes[k], k, k < o.confusers, o.seed);
+        else
+            from_accuracy(&scenes[k], k, &accs[k - own], k - own);
         todo[k] = k;
     }
     char tmp[] = "/tmp/earshot-classify-XXXXXX";
@@ -306,14 +344,22 @@ int main(int argc, char **argv)
         perror("bench_classify: mkdtemp");
         return 1;
     }
+    if (o.csv != NULL && (csv_out = fopen(o.csv, "w")) == NULL) {
+        perror(o.csv);
+        return 2;
+    }
+    if (csv_out != NULL)
+        cls_csv_header(csv_out);
     static cls_tally t;
-    run_ctx ctx = {scenes, root, &t};
-    acc_scene_source src = {"bench_classify", scene_json, scene_describe, &ctx};
+    run_ctx ctx = {scenes, accs, root, &t};
+    /* Every event revised: the CSV's rows must not depend on the model. */
+    acc_scene_source src = {"bench_classify", scene_json, scene_describe, &ctx, 1};
     acc_run_hooks hooks = {on_done, &ctx, o.quiet, 0.0};
     int failures = acc_run_sources(&src, todo, n, root, o.jobs, &hooks);
-    printf("Classification benchmark: %d confuser scenes (%.1f h of audio) and %d launch scenes, "
-           "seed %llu, ring of %d\n\n", o.confusers, o.confusers * CLS_CONFUSER_SCENE_S / 3600.0,
-           o.launches, o.seed, CLS_SENSORS);
+    printf("Classification benchmark: %d confuser scenes (%.1f h of audio) and %d launch scenes "
+           "on rings of %d, seed %llu; %d launch scenes of the accuracy benchmark (seed %llu)\n\n",
+           o.confusers, o.confusers * CLS_CONFUSER_SCENE_S / 3600.0, o.launches, CLS_SENSORS,
+           o.seed, o.acc_launches, o.acc_seed);
     replay_real(&t, &o, root);
     cls_report(&t, stdout);
     if (o.keep == NULL) {
@@ -322,5 +368,7 @@ int main(int argc, char **argv)
         remove_real_outputs(root);
         (void)rmdir(root);
     }
+    if (csv_out != NULL && fclose(csv_out) != 0)
+        perror(o.csv);
     return failures < 0 ? 1 : 0;
 }

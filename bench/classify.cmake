@@ -4,10 +4,10 @@
 # the reliability table and the issue's targets.
 #
 # Run as a script (cmake -DBENCH=... -P classify.cmake) this file is the
-# smoke test: 2 confuser and 2 launch scenes; the run must exit 0 and print
+# smoke test: 2 confuser, 2 launch and 2 accuracy launch scenes; the run must exit 0 and print
 # the tables and the target verdicts. Nothing about accuracy is asserted.
 if(CMAKE_SCRIPT_MODE_FILE)
-  execute_process(COMMAND "${BENCH}" --confusers 2 --launches 2 --quiet
+  execute_process(COMMAND "${BENCH}" --confusers 2 --launches 2 --acc-launches 2 --quiet
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   message("${out}")
   if(NOT rc EQUAL 0)
@@ -25,6 +25,7 @@ endif()
 add_executable(bench_classify ${CMAKE_CURRENT_LIST_DIR}/bench_classify.c
                               ${CMAKE_CURRENT_LIST_DIR}/classify_scenes.c
                               ${CMAKE_CURRENT_LIST_DIR}/classify_report.c
+                              ${CMAKE_CURRENT_LIST_DIR}/classify_csv.c
                               ${CMAKE_CURRENT_LIST_DIR}/accuracy_run.c
                               ${CMAKE_CURRENT_LIST_DIR}/accuracy_scenes.c)
 target_link_libraries(bench_classify PRIVATE earshot_engine earshot_sim earshot_score

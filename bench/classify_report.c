@@ -88,6 +88,8 @@ static void targets(const cls_tally *t, FILE *to)
     double per_day = t->confuser_audio_s > 0.0
                          ? (double)t->confuser_false_alerts * 86400.0 / t->confuser_audio_s
                          : NAN;
+    fprintf(to, "\nreal launches alerted by their first message %zu, by a revision (the tail heard) "
+                "%zu\n", t->alerts_real_first, t->alerts_real - t->alerts_real_first);
     fprintf(to, "\nlaunches %zu, alerted %zu; alerts %zu, of real launches %zu; false alerts in "
                 "%.2f h of confuser audio: %zu; real recordings: %zu files, %zu alerts; scenes "
                 "scored %zu, failed %zu\n\n", t->launches, t->launches_alerted, t->alerts,

@@ -1,18 +1,32 @@
-/* The first, documented launch rule (see include/earshot/classify.h). */
+/* Kind, class and confidence of a located event (see
+ * include/earshot/classify.h). */
 #include "earshot/classify.h"
 
 #include <math.h>
 #include <stdlib.h>
 
+#include "classify_model.h"
+
+/* A class is named when it holds this share of the launch probability;
+ * below it the launch is alerted with class "unknown". */
+#define CLASS_MIN_SHARE 0.6
+/* Until some sensor has heard FULL_TAIL_S after its onset, a launch needs
+ * FIRST_LOOK_MIN_P: thunder's first clap and a launch's blast sound alike
+ * and the rumble that tells them apart takes a second or two to come; a
+ * launch judged below it is alerted by the revision that hears its tail,
+ * a moment later, rather than a storm sounding the siren now. */
+#define FULL_TAIL_S 1.5
+#define FIRST_LOOK_MIN_P 0.8
+
 struct es_classifier_s {
     es_classifier_config cfg;
+    es_class_model blast, full;
 };
 
 es_classifier es_classifier_create(const es_classifier_config *cfg, es_error *err)
 {
-    if (cfg == NULL || cfg->n_sensors == 0 || cfg->n_sensors > ES_MAX_SENSORS ||
-        !(cfg->camp_radius_m >= 0.0) || !(cfg->launch_min_range_m >= 0.0) ||
-        !isfinite(cfg->full_scale_db_spl)) {
+    if (cfg == NULL || !(cfg->camp_radius_m >= 0.0) || !(cfg->launch_min_range_m >= 0.0) ||
+        !(cfg->impact_min_level_db >= 0.0)) {
         es_error_set(err, ES_EINVAL, "classifier: invalid config");
         return NULL;
     }
@@ -25,51 +39,60 @@ es_classifier es_classifier_create(const es_classifier_config *cfg, es_error *er
     if (c->cfg.launch_min_range_m == 0.0)
         c->cfg.launch_min_range_m = fmax(1.25 * cfg->camp_radius_m, 300.0);
     if (c->cfg.impact_min_level_db == 0.0)
-        c->cfg.impact_min_level_db = 150.0;
+        c->cfg.impact_min_level_db = 175.0;
+    c->blast = (es_class_model){ES_IN_BLAST_N, es_model_blast_mean, es_model_blast_scale,
+                                es_model_blast_w};
+    c->full = (es_class_model){ES_IN_N, es_model_full_mean, es_model_full_scale,
+                               es_model_full_w};
     return c;
 }
 
-/* Level at 1 m from the source, from the peak at the used sensor nearest
- * the solved position with spherical spreading undone. Absorption and the
- * band-pass are neglected, so this underestimates a distant source. */
-static double source_level_db(const es_classifier_config *cfg, const es_onset_group *g,
-                              const es_event *ev)
+/* Inside the launch range: a detonation's level is an impact. Small arms
+ * and engine bangs peak at 140-166 dB at 1 m, a shell's high explosive
+ * (0.2-10 kg TNT) at 180-200 dB: 175 dB lies between with room on both
+ * sides for the level's estimate (spreading and absorption undone). */
+static void classify_near(const es_classifier_config *cfg, es_event *ev)
 {
-    double best_d = INFINITY, level = -INFINITY;
-    for (size_t i = 0; i < g->n; i++) {
-        const es_onset *o = g->onset[i];
-        int used = 0;
-        for (size_t k = 0; k < ev->n_used; k++)
-            used |= ev->used[k] == o->sensor;
-        if (!used || o->sensor >= cfg->n_sensors)
-            continue;
-        const double *p = cfg->sensor_m[o->sensor];
-        double d = hypot(hypot(ev->e_m - p[0], ev->n_m - p[1]), ev->u_m - p[2]);
-        if (d < best_d) {
-            best_d = d;
-            level = (double)o->peak_dbfs + cfg->full_scale_db_spl + 20.0 * log10(fmax(d, 1.0));
-        }
-    }
-    return level;
-}
-
-void es_classifier_execute(es_classifier c, const es_onset_group *g, es_event *ev)
-{
-    const es_classifier_config *cfg = &c->cfg;
-    ev->source_level_db = source_level_db(cfg, g, ev);
-    double agree = (double)ev->n_used / (double)cfg->n_sensors;
-    double fit = exp(-fmax(ev->residual_rms_s, 0.0) / 0.002);
+    double level = ev->source_level_db;
     ev->cls = ES_CLASS_UNKNOWN;
-    if (ev->range_m >= cfg->launch_min_range_m) {
-        ev->kind = ES_KIND_LAUNCH;
-        ev->confidence = 0.3 + 0.65 * agree * fit;
-    } else if (ev->source_level_db >= cfg->impact_min_level_db) {
+    if (isfinite(level) && level >= cfg->impact_min_level_db) {
         ev->kind = ES_KIND_IMPACT;
-        ev->confidence = 0.3 + 0.6 * agree * fit;
+        /* 10 dB over the threshold is beyond doubt. */
+        ev->confidence = fmin(0.99, 0.5 + 0.05 * (level - cfg->impact_min_level_db));
     } else {
         ev->kind = ES_KIND_UNKNOWN;
         ev->confidence = 0.5;
     }
+}
+
+static void classify_far(const struct es_classifier_s *c, es_event *ev)
+{
+    double x[ES_IN_N], p[ES_MC_N];
+    int tail = es_class_inputs(ev, x);
+    es_class_model_eval(tail ? &c->full : &c->blast, x, p);
+    double launch = p[ES_MC_MORTAR] + p[ES_MC_ROCKET] + p[ES_MC_ARTILLERY];
+    int heard = isfinite(ev->features.tail_s) && ev->features.tail_s >= FULL_TAIL_S;
+    ev->cls = ES_CLASS_UNKNOWN;
+    if (launch >= (heard ? 0.5 : FIRST_LOOK_MIN_P)) {
+        ev->kind = ES_KIND_LAUNCH;
+        ev->confidence = launch;
+        static const es_class names[3] = {ES_CLASS_MORTAR, ES_CLASS_ROCKET, ES_CLASS_ARTILLERY};
+        for (int k = 0; k < 3; k++)
+            if (p[k] >= CLASS_MIN_SHARE * launch)
+                ev->cls = names[k];
+    } else {
+        ev->kind = ES_KIND_UNKNOWN;
+        ev->confidence = 1.0 - launch;
+    }
+}
+
+void es_classifier_execute(es_classifier c, es_event *ev)
+{
+    ev->source_level_db = ev->features.peak_level_db;
+    if (ev->range_m >= c->cfg.launch_min_range_m)
+        classify_far(c, ev);
+    else
+        classify_near(&c->cfg, ev);
 }
 
 double es_classifier_launch_min_range_m(es_classifier c)

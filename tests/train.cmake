@@ -1,0 +1,7 @@
+# earshot-train (tools/train): the classifier's fit against a closed form.
+add_executable(test_train ${ES_TEST_DIR}/train/test_train.c
+                          ${CMAKE_SOURCE_DIR}/tools/train/train_csv.c
+                          ${CMAKE_SOURCE_DIR}/tools/train/train_fit.c)
+target_include_directories(test_train PRIVATE ${CMAKE_SOURCE_DIR}/tools/train)
+target_link_libraries(test_train PRIVATE earshot_dsp m)
+add_test(NAME train_fit COMMAND test_train)
