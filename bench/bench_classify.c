@@ -116,6 +116,55 @@ static void tally_calibration(cls_tally *t, const es_score_report *r, const char
     }
 }
 
+/* Every event the model judged (beyond the launch range), by the
+ * probability of a launch its last message implies (confidence is that
+ * of the kind reported): a reliability table over all events, not only
+ * the alerts. */
+static int is_real_launch_id(const es_score_report *r, const char *id)
+{
+    for (size_t i = 0; i < r->n_sources; i++)
+        if (strcmp(r->sources[i].kind, "launch") == 0 && strcmp(r->sources[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+static void tally_model(cls_tally *t, const cls_scene *s, const es_score_report *r,
+                        const char *events)
+{
+    FILE *f = fopen(events, "r");
+    static char ids[MAX_ALERTS][32];
+    static double p_launch[MAX_ALERTS];
+    size_t n = 0;
+    char line[65536];
+    double launch_range = fmax(1.25 * s->radius_m, 300.0);
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        json_t *o = json_loads(line, 0, NULL);
+        const char *topic = json_string_value(json_object_get(o, "topic"));
+        const char *id = json_string_value(json_object_get(o, "id"));
+        const char *kind = json_string_value(json_object_get(o, "kind"));
+        double range = json_number_value(json_object_get(o, "range_m"));
+        double conf = json_number_value(json_object_get(o, "confidence"));
+        if (topic != NULL && id != NULL && kind != NULL && strcmp(topic, "event") == 0 &&
+            range >= launch_range && strcmp(kind, "impact") != 0) {
+            size_t k = 0;
+            while (k < n && strcmp(ids[k], id) != 0)
+                k++;
+            if (k == n && n < MAX_ALERTS)
+                snprintf(ids[n++], sizeof ids[0], "%s", id);
+            if (k < n)
+                p_launch[k] = strcmp(kind, "launch") == 0 ? conf : 1.0 - conf;
+        }
+        json_decref(o);
+    }
+    if (f != NULL)
+        fclose(f);
+    for (size_t k = 0; k < n; k++) {
+        int b = cls_p_bin(p_launch[k]);
+        t->p_n[b]++;
+        t->p_real[b] += (size_t)is_real_launch_id(r, ids[k]);
+    }
+}
+
 static void tally_sources(cls_tally *t, const cls_scene *s, const es_score_report *r)
 {
     for (size_t i = 0; i < r->n_sources && i < (size_t)s->n_events; i++) {
@@ -159,6 +208,7 @@ static void score_scene(cls_tally *t, const cls_scene *s, const char *root)
         t->confuser_audio_s += s->duration_s;
     tally_sources(t, s, &r);
     tally_calibration(t, &r, events);
+    tally_model(t, s, &r, events);
     if (csv_out != NULL)
         cls_csv_scene(csv_out, s, &r, events);
 }

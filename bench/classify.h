@@ -56,6 +56,7 @@ typedef struct {
 enum { K_LAUNCH, K_IMPACT, K_UNKNOWN, K_NONE, N_KINDS };
 enum { C_MORTAR, C_ROCKET, C_ARTILLERY, C_UNKNOWN, C_NONE, N_CLASSES };
 #define CLS_N_BINS 5
+#define CLS_N_P_BINS 6
 
 typedef struct {
     size_t kind[N_KINDS - 1][N_KINDS];        /* truth kind x estimated kind */
@@ -65,6 +66,7 @@ typedef struct {
     size_t alerts, alerts_real, confuser_false_alerts;
     size_t alerts_real_first;                 /* of those, alerted by the first message */
     size_t bin_n[CLS_N_BINS], bin_real[CLS_N_BINS];   /* alerts by confidence */
+    size_t p_n[CLS_N_P_BINS], p_real[CLS_N_P_BINS];   /* judged events by P(launch) */
     double confuser_audio_s;
     size_t scenes_ok, scenes_failed;
     size_t real_files, real_alerts;
@@ -72,6 +74,7 @@ typedef struct {
 
 /* classify_report.c */
 int cls_bin(double confidence);               /* 0..CLS_N_BINS-1 */
+int cls_p_bin(double p_launch);               /* 0..CLS_N_P_BINS-1 */
 void cls_report(const cls_tally *t, FILE *to);
 
 /* classify_csv.c: one row per truth source and per unmatched event. */

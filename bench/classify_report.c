@@ -16,6 +16,16 @@ int cls_bin(double confidence)
     return b;
 }
 
+static const double p_lo[CLS_N_P_BINS] = {0.0, 0.01, 0.1, 0.5, 0.9, 0.99};
+
+int cls_p_bin(double p)
+{
+    int b = 0;
+    while (b + 1 < CLS_N_P_BINS && p >= p_lo[b + 1])
+        b++;
+    return b;
+}
+
 static double ratio(size_t num, size_t den)
 {
     return den > 0 ? (double)num / (double)den : NAN;
@@ -67,6 +77,13 @@ static void reliability(const cls_tally *t, FILE *to)
         fprintf(to, "| %.1f-%.1f | %zu | %zu | %.3f |\n", bin_lo[b],
                 b + 1 < CLS_N_BINS ? bin_lo[b + 1] : 1.0, t->bin_n[b], t->bin_real[b],
                 ratio(t->bin_real[b], t->bin_n[b]));
+    fprintf(to, "\nEvery event the model judged (beyond the launch range), by the probability of "
+                "a launch its last message gives\n\n| P(launch) | events | real launches | "
+                "fraction real |\n|---|--:|--:|--:|\n");
+    for (int b = 0; b < CLS_N_P_BINS; b++)
+        fprintf(to, "| %.2f-%.2f | %zu | %zu | %.3f |\n", p_lo[b],
+                b + 1 < CLS_N_P_BINS ? p_lo[b + 1] : 1.0, t->p_n[b], t->p_real[b],
+                ratio(t->p_real[b], t->p_n[b]));
 }
 
 static size_t class_correct(const cls_tally *t)

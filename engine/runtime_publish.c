@@ -19,13 +19,17 @@ static void print_event(es_runtime rt, const es_event *ev, int as_alert)
 {
     if (!rt->cfg.print_events)
         return;
+    /* An alert's revision that is no launch any more withdraws it. */
+    const char *what = !as_alert ? "event" : ev->kind == ES_KIND_LAUNCH ? "ALERT" : "WITHDRAWN";
+    char rev[32] = "";
+    if (ev->revision > 0)
+        snprintf(rev, sizeof rev, " rev %d", ev->revision);
     fprintf(rt->log,
             "%s %s %.1f km bearing %.0f deg +-%.0f m (cep50)  t_origin %.3f s  "
-            "conf %.2f  sensors %zu/%zu  id E%llu\n",
-            as_alert ? "ALERT" : "event",
-            ev->cls != ES_CLASS_UNKNOWN ? es_class_name(ev->cls) : es_kind_name(ev->kind),
+            "conf %.2f  sensors %zu/%zu  id E%llu%s\n",
+            what, ev->cls != ES_CLASS_UNKNOWN ? es_class_name(ev->cls) : es_kind_name(ev->kind),
             ev->range_m / 1000.0, ev->bearing_deg, ev->cep50_m, ev->t_origin_s, ev->confidence,
-            ev->n_used, rt->site.n_sensors, (unsigned long long)ev->id);
+            ev->n_used, rt->site.n_sensors, (unsigned long long)ev->id, rev);
 }
 
 static void publish_event(es_runtime rt, const rt_msg *m)
