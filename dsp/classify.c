@@ -17,6 +17,11 @@
  * a moment later, rather than a storm sounding the siren now. */
 #define FULL_TAIL_S 1.5
 #define FIRST_LOOK_MIN_P 0.8
+/* A wavefront that swept the array this many sigmas faster (or slower)
+ * than the configured air allows came from no point on the ground: a
+ * shell's supersonic crack, a source high above. No launch, whatever the
+ * model (which never saw one: no launch in training went past 4). */
+#define MAX_SPEED_Z 6.0
 
 struct es_classifier_s {
     es_classifier_config cfg;
@@ -67,6 +72,12 @@ static void classify_near(const es_classifier_config *cfg, es_event *ev)
 
 static void classify_far(const struct es_classifier_s *c, es_event *ev)
 {
+    if (isfinite(ev->features.speed_z) && fabs(ev->features.speed_z) >= MAX_SPEED_Z) {
+        ev->kind = ES_KIND_UNKNOWN;
+        ev->cls = ES_CLASS_UNKNOWN;
+        ev->confidence = 0.9;
+        return;
+    }
     double x[ES_IN_N], p[ES_MC_N];
     int tail = es_class_inputs(ev, x);
     es_class_model_eval(tail ? &c->full : &c->blast, x, p);

@@ -13,7 +13,8 @@
  * followed it (a motor's roar, thunder's rumble, silence). A launch needs
  * a probability of 0.5 once a sensor has heard 1.5 s after its onset,
  * 0.8 before (see classify.c). Confidence is the probability of the kind
- * reported. When no tail has been heard at all, a model of the blast
+ * reported. A wavefront that swept the array 6 sigmas faster than the
+ * configured air allows (a shell's crack) is no launch. When no tail has been heard at all, a model of the blast
  * alone decides, and the revision decides again with the tail. */
 #ifndef EARSHOT_CLASSIFY_H
 #define EARSHOT_CLASSIFY_H
