@@ -181,19 +181,24 @@ static double pulse_ms(const struct es_featurizer_s *f, const es_onset *o)
     return NAN;
 }
 
-/* Power of the snippet before the onset (less the guard) over the
- * background the detector had learnt before its event began, dB. */
+/* Power of the snippet before the onset (less the guard) over the level
+ * the detector fired against (noise_dbfs): the learnt quiet for a fresh
+ * trigger, the medium-term level of the sound still going on for one
+ * inside an event. A sound that builds up to its onset (an engine
+ * spinning up, a gust) reads its rise; a blast out of the quiet, or out
+ * of another event's steady roar (the second round of a salvo inside the
+ * first one's motor), reads 0 dB: the roar belongs to the other event. */
 static double pre_rise_db(const struct es_featurizer_s *f, const es_onset *o)
 {
     size_t onset = (size_t)(o->frame - o->snippet_frame);
-    if (onset <= f->n_guard || onset > ES_SNIPPET_LEN || !isfinite(o->background_dbfs))
+    if (onset <= f->n_guard || onset > ES_SNIPPET_LEN || !isfinite(o->noise_dbfs))
         return NAN;
     double sum = 0.0;
     size_t n = onset - f->n_guard;
     for (size_t i = 0; i < n; i++)
         sum += (double)o->snippet[i] * (double)o->snippet[i];
-    double pre = sum / (double)n, background = pow(10.0, (double)o->background_dbfs / 10.0);
-    return pre > 0.0 && background > 0.0 ? 10.0 * log10(pre / background) : NAN;
+    double pre = sum / (double)n, reference = pow(10.0, (double)o->noise_dbfs / 10.0);
+    return pre > 0.0 && reference > 0.0 ? 10.0 * log10(pre / reference) : NAN;
 }
 
 static double distance_m(const struct es_featurizer_s *f, const es_event *ev, uint32_t sensor)

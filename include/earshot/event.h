@@ -39,10 +39,11 @@ typedef struct {
     double peak_level_db;     /* peak SPL at 1 m, dB re 20 uPa */
     double centroid_hz;       /* energy centroid of the source spectrum */
     double pulse_ms;          /* onset to the end of the first lobe */
-    /* The 20 ms before the onset over the background the detector had
-     * learnt before it triggered: a blast out of the quiet reads 0 dB, a
-     * clap inside thunder's rumble (the detector already in an event, its
-     * background frozen) reads the rumble's rise. */
+    /* The 20 ms before the onset over the level the detector fired
+     * against (es_onset.noise_dbfs: the quiet, or the medium-term level of
+     * a sound already going on): a blast out of the quiet or out of
+     * another event's steady roar reads 0 dB, a sound that built up to
+     * its onset reads its rise. */
     double pre_rise_db;
     /* What followed the blast at each used sensor (es_history): power
      * 0.05-0.5 s after the onset over the blast's (tail_db) and over the

@@ -111,8 +111,9 @@ static void test_pulse_level(void)
     CHECK_NEAR(x.pulse_ms, 4.0, 0.05, "positive phase");
 }
 
-/* Noise of RMS 1e-3 before the onset: 0 dB over a background of that
- * power, +10 dB over one 10 dB quieter (a clap inside a rumble). */
+/* Noise of RMS 1e-3 before the onset: 0 dB over a trigger level of that
+ * power, +10 dB over one 10 dB quieter (a sound that rose before its
+ * onset). The quiet learnt before an earlier event does not count. */
 static void test_pre_rise(void)
 {
     test_rng r = {31};
@@ -120,9 +121,10 @@ static void test_pre_rise(void)
     blank_onset(&o, 0, 1e-3, &r);
     for (int i = 0; i < 480; i++)
         o.snippet[ES_SNIPPET_PRE + i] += (float)(0.05 * sin(2.0 * TEST_PI * 100.0 * i / FS));
-    o.background_dbfs = -60.0f;
-    CHECK_NEAR(blast_features(&o, 500.0).pre_rise_db, 0.0, 0.6, "pre-onset noise at background");
-    o.background_dbfs = -70.0f;
+    o.noise_dbfs = -60.0f;
+    o.background_dbfs = -90.0f;
+    CHECK_NEAR(blast_features(&o, 500.0).pre_rise_db, 0.0, 0.6, "pre-onset noise at the trigger level");
+    o.noise_dbfs = -70.0f;
     CHECK_NEAR(blast_features(&o, 500.0).pre_rise_db, 10.0, 0.6, "pre-onset noise 10 dB up");
 }
 
