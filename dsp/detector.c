@@ -38,6 +38,14 @@
 enum pick_state { IDLE, WAIT_PICK, WAIT_SNIPPET };
 
 /* One band's energy averages, history and trigger bookkeeping. */
+/* max(a, b) for the per-sample path: fmax is a call into libm there (it
+ * must order NaNs, which cannot occur: NaN input is zeroed first), and it
+ * was a third of the detector's time. */
+static inline double larger(double a, double b)
+{
+    return a > b ? a : b;
+}
+
 typedef struct {
     float hist[HIST_LEN];         /* this band's samples by frame & mask */
     double sta, lta;
@@ -306,16 +314,17 @@ static void advance_pick(es_detector d, int64_t frame)
     }
 }
 
-/* `held` is the ratio of the medium-term average: an event ends when the
- * signal has stayed near the background for a while, not when the 4 ms
- * STA of a weak, still roaring motor dips for a moment (which would let
- * the roar fire again and again). */
-static void step_event_state(es_detector d, int64_t frame, double held)
+/* `held`: every band's medium-term average is back under release_ratio
+ * times its background. An event ends when the signal has stayed near the
+ * background for a while, not when the 4 ms STA of a weak, still roaring
+ * motor dips for a moment (which would let the roar fire again and
+ * again). */
+static void step_event_state(es_detector d, int64_t frame, int held)
 {
     if (!d->in_event)
         return;
     int64_t elapsed = frame - d->event_start;
-    int quiet = held < d->release_ratio && elapsed >= d->dead_frames;
+    int quiet = held && elapsed >= d->dead_frames;
     if (quiet && d->state == IDLE) {
         d->in_event = 0;
         d->lta_resume_frame = frame + d->lta_lag_frames;
@@ -339,11 +348,11 @@ static void update_band(es_detector d, band_state *b, int64_t frame, float x)
         b->lta += d->a_lta * (late * late - b->lta);
     }
     if (d->state == WAIT_PICK)
-        b->max_ratio = fmax(b->max_ratio, b->sta / fmax(b->trigger_lta, ENERGY_FLOOR));
+        b->max_ratio = larger(b->max_ratio, b->sta / larger(b->trigger_lta, ENERGY_FLOOR));
 }
 
 /* Which trigger, if any, the bands' current averages call for. */
-static int trigger_now(const struct es_detector_s *d, int64_t frame, double ratio,
+static int trigger_now(const struct es_detector_s *d, int64_t frame, int over,
                        enum trigger_kind *kind)
 {
     int64_t elapsed = frame - d->event_start;
@@ -351,14 +360,14 @@ static int trigger_now(const struct es_detector_s *d, int64_t frame, double rati
     int again = 0, louder = 0;
     for (size_t i = 0; i < d->n_bands; i++) {
         const band_state *b = &d->band[i];
-        level = fmax(level, b->sta);
-        again |= b->sta >= d->trigger_ratio * fmax(b->mta, ENERGY_FLOOR);
+        level = larger(level, b->sta);
+        again |= b->sta >= d->trigger_ratio * larger(b->mta, ENERGY_FLOOR);
         louder |= b->sta >= SUPERSEDE_RATIO * b->picked_peak_sta &&
                   b->sta >= d->trigger_ratio * b->trigger_lta;
     }
     if (d->seen <= d->warmup_frames || level < d->min_level)
         return 0;
-    if (!d->in_event && ratio >= d->trigger_ratio) {
+    if (!d->in_event && over) {
         *kind = FRESH;
         return 1;
     }
@@ -381,14 +390,17 @@ static void feed_sample(es_detector d, float x, float x_upper)
     update_band(d, &d->band[0], frame, x);
     if (d->n_bands > 1)
         update_band(d, &d->band[1], frame, x_upper);
-    double ratio = 0.0, held = 0.0;
+    /* Compared as products: a division per band and sample cost more
+     * than the rest of the averaging. */
+    int over = 0, held = 1;
     for (size_t i = 0; i < d->n_bands; i++) {
         const band_state *b = &d->band[i];
-        ratio = fmax(ratio, b->sta / fmax(b->lta, ENERGY_FLOOR));
-        held = fmax(held, b->mta / fmax(b->lta, ENERGY_FLOOR));
+        double background = larger(b->lta, ENERGY_FLOOR);
+        over |= b->sta >= d->trigger_ratio * background;
+        held &= b->mta < d->release_ratio * background;
     }
     enum trigger_kind kind;
-    if (trigger_now(d, frame, ratio, &kind))
+    if (trigger_now(d, frame, over, &kind))
         start_pick(d, frame, kind);
     else
         step_event_state(d, frame, held);
