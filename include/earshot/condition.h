@@ -1,7 +1,7 @@
 /* Earshot: per-sensor signal conditioning.
  *
- * A Butterworth band-pass (liquid-dsp IIR, high-pass and low-pass
- * sections) keeps the band where launch blasts carry their energy at
+ * A Butterworth band-pass (designed by liquid-dsp as high-pass and
+ * low-pass second-order sections, run in liquid's direct form II) keeps the band where launch blasts carry their energy at
  * distance and removes what wind (below a few tens of Hz) and DC put into
  * a microphone. Every sensor gets the same filter, so its phase delay is
  * common to all channels and cancels in arrival-time differences. */
