@@ -6,24 +6,28 @@
 static const char *const kind_rows[N_KINDS] = {"launch", "impact", "unknown", "(none)"};
 static const char *const class_rows[N_CLASSES] = {"mortar", "rocket", "artillery", "unknown",
                                                   "(none)"};
+/* Lower edges of the bins of alerts by confidence and of judged events by
+ * P(launch). */
 static const double bin_lo[CLS_N_BINS] = {0.0, 0.5, 0.7, 0.8, 0.9};
+static const double p_lo[CLS_N_P_BINS] = {0.0, 0.01, 0.1, 0.5, 0.9, 0.99};
 
-int cls_bin(double confidence)
+/* The bin of x among bins with these lower edges (the first takes all below). */
+static int bin_of(const double *lo, int n_bins, double x)
 {
     int b = 0;
-    while (b + 1 < CLS_N_BINS && confidence >= bin_lo[b + 1])
+    while (b + 1 < n_bins && x >= lo[b + 1])
         b++;
     return b;
 }
 
-static const double p_lo[CLS_N_P_BINS] = {0.0, 0.01, 0.1, 0.5, 0.9, 0.99};
+int cls_bin(double confidence)
+{
+    return bin_of(bin_lo, CLS_N_BINS, confidence);
+}
 
 int cls_p_bin(double p)
 {
-    int b = 0;
-    while (b + 1 < CLS_N_P_BINS && p >= p_lo[b + 1])
-        b++;
-    return b;
+    return bin_of(p_lo, CLS_N_P_BINS, p);
 }
 
 static double ratio(size_t num, size_t den)
@@ -68,22 +72,26 @@ static void confusers(const cls_tally *t, FILE *to)
                 t->confuser_alerted[k], ratio(t->confuser_alerted[k], t->confuser_n[k]));
 }
 
+/* One row per bin: its range (edges with `digits` decimals), how many,
+ * how many of them real launches, and the fraction. */
+static void bin_rows(FILE *to, const double *lo, int n_bins, int digits, const size_t *n,
+                     const size_t *real)
+{
+    for (int b = 0; b < n_bins; b++)
+        fprintf(to, "| %.*f-%.*f | %zu | %zu | %.3f |\n", digits, lo[b], digits,
+                b + 1 < n_bins ? lo[b + 1] : 1.0, n[b], real[b], ratio(real[b], n[b]));
+}
+
 static void reliability(const cls_tally *t, FILE *to)
 {
     fprintf(to, "\nConfidence reliability (alerts by reported confidence; calibrated: the "
                 "fraction real sits inside its bin)\n\n| confidence | alerts | real launches |"
                 " fraction real |\n|---|--:|--:|--:|\n");
-    for (int b = 0; b < CLS_N_BINS; b++)
-        fprintf(to, "| %.1f-%.1f | %zu | %zu | %.3f |\n", bin_lo[b],
-                b + 1 < CLS_N_BINS ? bin_lo[b + 1] : 1.0, t->bin_n[b], t->bin_real[b],
-                ratio(t->bin_real[b], t->bin_n[b]));
+    bin_rows(to, bin_lo, CLS_N_BINS, 1, t->bin_n, t->bin_real);
     fprintf(to, "\nEvery event the model judged (beyond the launch range), by the probability of "
                 "a launch its last message gives\n\n| P(launch) | events | real launches | "
                 "fraction real |\n|---|--:|--:|--:|\n");
-    for (int b = 0; b < CLS_N_P_BINS; b++)
-        fprintf(to, "| %.2f-%.2f | %zu | %zu | %.3f |\n", p_lo[b],
-                b + 1 < CLS_N_P_BINS ? p_lo[b + 1] : 1.0, t->p_n[b], t->p_real[b],
-                ratio(t->p_real[b], t->p_n[b]));
+    bin_rows(to, p_lo, CLS_N_P_BINS, 2, t->p_n, t->p_real);
 }
 
 static size_t class_correct(const cls_tally *t)
