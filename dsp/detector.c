@@ -47,7 +47,7 @@ static inline double larger(double a, double b)
 }
 
 typedef struct {
-    float hist[HIST_LEN];         /* this band's samples by frame & mask */
+    float *hist;                  /* this band's samples: hist[slot(frame)] */
     double sta, lta;
     double mta;                   /* medium-term average, never frozen */
     double trigger_lta;           /* background energy at the trigger */
@@ -83,7 +83,17 @@ struct es_detector_s {
     es_onset queue[QUEUE_LEN];    /* finished, not yet handed out */
     size_t q_head, q_count;
     uint64_t lost;                /* onsets the caller had no room for */
+    /* The bands' samples side by side, frame by frame: the averages read
+     * each band at three places in the history (now and two lags), and
+     * side by side that is three runs of cache lines, not six. */
+    float hist[HIST_LEN * MAX_BANDS];
 };
+
+/* Where a frame's sample sits in a band's history. */
+static inline size_t slot(int64_t frame)
+{
+    return MAX_BANDS * (size_t)((uint64_t)frame & HIST_MASK);
+}
 
 static void set_defaults(es_detector_config *c)
 {
@@ -117,16 +127,25 @@ static int check_config(const es_detector_config *c, es_error *err)
     return ES_OK;
 }
 
+int es_detector_upper_band(const es_detector_config *cfg, es_condition_config *out)
+{
+    es_detector_config c = *cfg;
+    set_defaults(&c);
+    if (c.upper_band_lo_hz < 0)
+        return 0;
+    *out = (es_condition_config){.sample_rate_hz = c.sample_rate_hz,
+                                 .band_lo_hz = c.upper_band_lo_hz, .band_hi_hz = 0.0, .order = 4};
+    return 1;
+}
+
 /* The upper band: the input high-passed at upper_band_lo_hz. */
 static int make_upper_band(es_detector d, es_error *err)
 {
-    if (d->cfg.upper_band_lo_hz < 0) {
+    es_condition_config cc;
+    if (!es_detector_upper_band(&d->cfg, &cc)) {
         d->n_bands = 1;
         return ES_OK;
     }
-    es_condition_config cc = {.sample_rate_hz = d->cfg.sample_rate_hz,
-                              .band_lo_hz = d->cfg.upper_band_lo_hz, .band_hi_hz = 0.0,
-                              .order = 4};
     d->upper = es_condition_create(&cc, err);
     if (d->upper == NULL)
         return ES_EINVAL; /* err says why */
@@ -174,6 +193,8 @@ es_detector es_detector_create(const es_detector_config *cfg, es_error *err)
         free(d);
         return NULL;
     }
+    for (size_t k = 0; k < MAX_BANDS; k++)
+        d->band[k].hist = d->hist + k;
     if (make_upper_band(d, err) != ES_OK) {
         free(d);
         return NULL;
@@ -185,7 +206,7 @@ static float hist_at(const struct es_detector_s *d, const band_state *b, int64_t
 {
     if (frame < 0 || frame >= d->next_frame || frame < d->next_frame - (int64_t)HIST_LEN)
         return 0.0f;
-    return b->hist[(uint64_t)frame & HIST_MASK];
+    return b->hist[slot(frame)];
 }
 
 /* Akaike information criterion picker (Maeda 1985) on frames [lo, hi) of
@@ -319,7 +340,7 @@ static void advance_pick(es_detector d, int64_t frame)
  * background for a while, not when the 4 ms STA of a weak, still roaring
  * motor dips for a moment (which would let the roar fire again and
  * again). */
-static void step_event_state(es_detector d, int64_t frame, int held)
+static inline __attribute__((always_inline)) void step_event_state(es_detector d, int64_t frame, int held, size_t n_bands)
 {
     if (!d->in_event)
         return;
@@ -331,20 +352,28 @@ static void step_event_state(es_detector d, int64_t frame, int held)
     } else if (elapsed >= d->max_event_frames && d->state == IDLE) {
         /* A sustained change of background, not an event: follow it. */
         d->in_event = 0;
-        for (size_t i = 0; i < d->n_bands; i++)
+        for (size_t i = 0; i < n_bands; i++)
             d->band[i].lta = d->band[i].sta;
         d->lta_resume_frame = frame + d->lta_lag_frames;
     }
 }
 
-static void update_band(es_detector d, band_state *b, int64_t frame, float x)
+/* A sample `lag` frames back. No bounds test: the history is zeroed at
+ * create and restart, lag < HIST_LEN / 2, so a frame before the first one
+ * fed lands on a slot never written since (hist_at's zero). */
+static inline double lagged_sample(const band_state *b, int64_t frame, int64_t lag)
 {
-    b->hist[(uint64_t)frame & HIST_MASK] = x;
-    double lagged = (double)hist_at(d, b, frame - d->lag_frames);
+    return (double)b->hist[slot(frame - lag)];
+}
+
+static inline __attribute__((always_inline)) void update_band(es_detector d, band_state *b, int64_t frame, float x)
+{
+    b->hist[slot(frame)] = x;
+    double lagged = lagged_sample(b, frame, d->lag_frames);
     b->sta += d->a_sta * ((double)x * (double)x - b->sta);
     b->mta += d->a_mta * (lagged * lagged - b->mta);
     if (!d->in_event && frame >= d->lta_resume_frame) {
-        double late = (double)hist_at(d, b, frame - d->lta_lag_frames);
+        double late = lagged_sample(b, frame, d->lta_lag_frames);
         b->lta += d->a_lta * (late * late - b->lta);
     }
     if (d->state == WAIT_PICK)
@@ -352,13 +381,13 @@ static void update_band(es_detector d, band_state *b, int64_t frame, float x)
 }
 
 /* Which trigger, if any, the bands' current averages call for. */
-static int trigger_now(const struct es_detector_s *d, int64_t frame, int over,
-                       enum trigger_kind *kind)
+static inline __attribute__((always_inline)) int trigger_now(const struct es_detector_s *d, int64_t frame, int over,
+                                                       enum trigger_kind *kind, size_t n_bands)
 {
     int64_t elapsed = frame - d->event_start;
     double level = 0.0;
     int again = 0, louder = 0;
-    for (size_t i = 0; i < d->n_bands; i++) {
+    for (size_t i = 0; i < n_bands; i++) {
         const band_state *b = &d->band[i];
         level = larger(level, b->sta);
         again |= b->sta >= d->trigger_ratio * larger(b->mta, ENERGY_FLOOR);
@@ -382,28 +411,28 @@ static int trigger_now(const struct es_detector_s *d, int64_t frame, int over,
     return 0;
 }
 
-static void feed_sample(es_detector d, float x, float x_upper)
+static inline __attribute__((always_inline)) void feed_sample(es_detector d, float x, float x_upper, size_t n_bands)
 {
     int64_t frame = d->next_frame;
     d->next_frame++;
     d->seen++;
     update_band(d, &d->band[0], frame, x);
-    if (d->n_bands > 1)
+    if (n_bands > 1)
         update_band(d, &d->band[1], frame, x_upper);
     /* Compared as products: a division per band and sample cost more
      * than the rest of the averaging. */
     int over = 0, held = 1;
-    for (size_t i = 0; i < d->n_bands; i++) {
+    for (size_t i = 0; i < n_bands; i++) {
         const band_state *b = &d->band[i];
         double background = larger(b->lta, ENERGY_FLOOR);
         over |= b->sta >= d->trigger_ratio * background;
         held &= b->mta < d->release_ratio * background;
     }
     enum trigger_kind kind;
-    if (trigger_now(d, frame, over, &kind))
+    if (trigger_now(d, frame, over, &kind, n_bands))
         start_pick(d, frame, kind);
     else
-        step_event_state(d, frame, held);
+        step_event_state(d, frame, held, n_bands);
     if (d->state != IDLE)
         advance_pick(d, frame);
 }
@@ -419,38 +448,56 @@ static size_t drain_queue(es_detector d, es_onset *out, size_t max_out)
     return n;
 }
 
-/* Feeds one sample whose upper band is computed here (flush, silence). */
-static void feed_single(es_detector d, float x)
+/* A NaN or infinity must not poison the averages: it reads as silence. */
+static inline float finite_or_zero(float x)
 {
-    float upper = 0.0f;
-    if (d->upper != NULL)
-        es_condition_execute(d->upper, &x, 1, &upper, 1);
-    feed_sample(d, x, upper);
+    return isfinite(x) ? x : 0.0f;
 }
 
-size_t es_detector_execute(es_detector d, const float *x, size_t n, int64_t frame0,
-                           es_onset *out, size_t max_out)
+/* Feeds n samples of both bands (x_upper unused with one band). Finished
+ * onsets go out as they come, so a long block cannot overflow the small
+ * internal queue. */
+static size_t feed_run(es_detector d, const float *x, const float *x_upper, size_t n,
+                       es_onset *out, size_t max_out)
+{
+    size_t n_out = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (d->n_bands > 1)
+            feed_sample(d, finite_or_zero(x[i]), finite_or_zero(x_upper[i]), 2);
+        else
+            feed_sample(d, finite_or_zero(x[i]), 0.0f, 1);
+        if (d->q_count > 0 && n_out < max_out)
+            n_out += drain_queue(d, out + n_out, max_out - n_out);
+    }
+    return n_out;
+}
+
+size_t es_detector_execute_bands(es_detector d, const float *x, const float *x_upper, size_t n,
+                                 int64_t frame0, es_onset *out, size_t max_out)
 {
     if (d->seen == 0 && d->state == IDLE) {
         d->next_frame = frame0;
         d->lta_resume_frame = frame0 + d->lta_lag_frames;
     }
-    size_t n_out = 0;
+    if (x_upper != NULL || d->n_bands == 1) {
+        size_t n_out = feed_run(d, x, x_upper, n, out, max_out);
+        return n_out + drain_queue(d, out + n_out, max_out - n_out);
+    }
+    size_t n_out = 0; /* the upper band made here, a chunk at a time */
     for (size_t at = 0; at < n; at += CHUNK_LEN) {
         size_t len = n - at < CHUNK_LEN ? n - at : CHUNK_LEN;
-        for (size_t i = 0; i < len; i++) /* a NaN must not poison the averages */
-            d->chunk_in[i] = isfinite(x[at + i]) ? x[at + i] : 0.0f;
-        if (d->upper != NULL)
-            es_condition_execute(d->upper, d->chunk_in, 1, d->chunk, len);
-        for (size_t i = 0; i < len; i++) {
-            feed_sample(d, d->chunk_in[i], d->chunk[i]);
-            /* Hand finished onsets out as they come, so a long block
-             * cannot overflow the small internal queue. */
-            if (d->q_count > 0 && n_out < max_out)
-                n_out += drain_queue(d, out + n_out, max_out - n_out);
-        }
+        for (size_t i = 0; i < len; i++)
+            d->chunk_in[i] = finite_or_zero(x[at + i]);
+        es_condition_execute(d->upper, d->chunk_in, 1, d->chunk, len);
+        n_out += feed_run(d, d->chunk_in, d->chunk, len, out + n_out, max_out - n_out);
     }
     return n_out + drain_queue(d, out + n_out, max_out - n_out);
+}
+
+size_t es_detector_execute(es_detector d, const float *x, size_t n, int64_t frame0,
+                           es_onset *out, size_t max_out)
+{
+    return es_detector_execute_bands(d, x, NULL, n, frame0, out, max_out);
 }
 
 size_t es_detector_flush(es_detector d, es_onset *out, size_t max_out)
@@ -460,7 +507,7 @@ size_t es_detector_flush(es_detector d, es_onset *out, size_t max_out)
          * end of the stream read as zeros. */
         int64_t guard = ES_SNIPPET_LEN + d->pick_ahead_frames + d->pick_back_frames;
         while (d->state != IDLE && guard-- > 0)
-            feed_single(d, 0.0f);
+            feed_sample(d, 0.0f, 0.0f, d->n_bands);
     }
     return drain_queue(d, out, max_out);
 }
@@ -469,10 +516,10 @@ void es_detector_restart(es_detector d, int64_t frame)
 {
     for (size_t i = 0; i < d->n_bands; i++) {
         band_state *b = &d->band[i];
-        memset(b->hist, 0, sizeof b->hist);
         b->mta = b->lta;
         b->sta = b->lta;
     }
+    memset(d->hist, 0, sizeof d->hist);
     if (d->upper != NULL)
         es_condition_reset(d->upper);
     d->next_frame = frame;

@@ -26,20 +26,49 @@ static void sensor_positions(const es_site_config *s, double (*pos)[3])
     }
 }
 
+static es_detector_config detector_config(const es_site_config *s, size_t i)
+{
+    return (es_detector_config){.sensor = (uint32_t)i, .sample_rate_hz = (double)s->sample_rate_hz,
+                                .trigger_db = s->detection.trigger_db};
+}
+
 static int make_sensor_stages(es_pipeline p, size_t i, es_error *err)
 {
     const es_site_config *s = &p->site;
-    double fs = (double)s->sample_rate_hz;
-    es_health_config hc = {.sample_rate_hz = fs, .clip_level = 0.999,
+    es_health_config hc = {.sample_rate_hz = (double)s->sample_rate_hz, .clip_level = 0.999,
                            .dead_level_dbfs = -120.0, .stuck_range = 1e-6};
-    es_condition_config cc = {.sample_rate_hz = fs, .band_lo_hz = s->detection.band_lo_hz,
-                              .band_hi_hz = s->detection.band_hi_hz, .order = 4};
-    es_detector_config dc = {.sensor = (uint32_t)i, .sample_rate_hz = fs,
-                             .trigger_db = s->detection.trigger_db};
+    es_detector_config dc = detector_config(s, i);
     p->health[i] = es_health_create(&hc, err);
-    p->cond[i] = p->health[i] ? es_condition_create(&cc, err) : NULL;
-    p->det[i] = p->cond[i] ? es_detector_create(&dc, err) : NULL;
+    p->det[i] = p->health[i] ? es_detector_create(&dc, err) : NULL;
+    p->sensor_channel[i] = (size_t)s->sensors[i].channel;
+    p->sensor_row[i] = i * FILTER_FRAMES;
     return p->det[i] ? ES_OK : ES_EINVAL;
+}
+
+/* The band-pass of every sensor, and the detectors' upper band, each as
+ * one bank: the filters' recursions run several sensors at once. */
+static int make_filters(es_pipeline p, es_error *err)
+{
+    const es_site_config *s = &p->site;
+    unsigned n = (unsigned)s->n_sensors;
+    es_condition_config cc = {.sample_rate_hz = (double)s->sample_rate_hz,
+                              .band_lo_hz = s->detection.band_lo_hz,
+                              .band_hi_hz = s->detection.band_hi_hz, .order = 4, .channels = n};
+    p->band = es_condition_create(&cc, err);
+    if (p->band == NULL)
+        return ES_EINVAL;
+    es_detector_config dc = detector_config(s, 0);
+    if (es_detector_upper_band(&dc, &cc)) {
+        cc.channels = n;
+        p->upper = es_condition_create(&cc, err);
+        if (p->upper == NULL)
+            return ES_EINVAL;
+    }
+    p->conditioned = calloc((size_t)n * FILTER_FRAMES, sizeof *p->conditioned);
+    p->upper_band = calloc((size_t)n * FILTER_FRAMES, sizeof *p->upper_band);
+    if (p->conditioned == NULL || p->upper_band == NULL)
+        return es_error_set(err, ES_ENOMEM, "pipeline: out of memory");
+    return ES_OK;
 }
 
 /* The history must reach back over a wavefront's crossing of the array
@@ -160,10 +189,9 @@ es_pipeline es_pipeline_create(const es_pipeline_config *cfg, es_error *err)
     p->all_revisions = cfg->all_revisions;
     p->atm = cfg->site->atmosphere;
     p->next_id = 1;
-    p->conditioned = calloc(cfg->max_block_frames, sizeof *p->conditioned);
     p->clean = calloc(cfg->max_block_frames * (size_t)cfg->channels, sizeof *p->clean);
     p->min_sensors = min_sensors_for(&p->site);
-    int rc = p->conditioned && p->clean ? ES_OK : es_error_set(err, ES_ENOMEM, "pipeline: out of memory");
+    int rc = p->clean ? make_filters(p, err) : es_error_set(err, ES_ENOMEM, "pipeline: out of memory");
     for (size_t i = 0; rc == ES_OK && i < p->site.n_sensors; i++)
         rc = make_sensor_stages(p, i, err);
     if (rc == ES_OK)
@@ -184,17 +212,31 @@ static void push_onsets(es_pipeline p, size_t n)
     }
 }
 
+/* Frames [frame0, frame0 + frames) of the block, at most FILTER_FRAMES. */
+static void analyse_piece(es_pipeline p, const float *x, size_t frames, int64_t frame0)
+{
+    size_t n = p->site.n_sensors;
+    es_condition_execute_many(p->band, x, (size_t)p->channels, p->sensor_channel, p->conditioned,
+                              FILTER_FRAMES, frames);
+    if (p->upper != NULL)
+        es_condition_execute_many(p->upper, p->conditioned, 1, p->sensor_row, p->upper_band,
+                                  FILTER_FRAMES, frames);
+    for (size_t i = 0; i < n; i++) {
+        const float *band = p->conditioned + p->sensor_row[i];
+        es_health_execute(p->health[i], x + p->sensor_channel[i], (size_t)p->channels, frames);
+        es_history_write(p->history, i, band, frames, frame0);
+        size_t got = es_detector_execute_bands(p->det[i], band,
+                                               p->upper ? p->upper_band + p->sensor_row[i] : NULL,
+                                               frames, frame0, p->onsets, ONSETS_PER_CALL);
+        push_onsets(p, got);
+    }
+}
+
 static void analyse_sensors(es_pipeline p, const float *x, size_t frames)
 {
-    int64_t frame0 = p->stats.frames;
-    for (size_t i = 0; i < p->site.n_sensors; i++) {
-        const float *in = x + p->site.sensors[i].channel;
-        es_health_execute(p->health[i], in, (size_t)p->channels, frames);
-        es_condition_execute(p->cond[i], in, (size_t)p->channels, p->conditioned, frames);
-        es_history_write(p->history, i, p->conditioned, frames, frame0);
-        size_t n = es_detector_execute(p->det[i], p->conditioned, frames, frame0, p->onsets,
-                                       ONSETS_PER_CALL);
-        push_onsets(p, n);
+    for (size_t at = 0; at < frames; at += FILTER_FRAMES) {
+        size_t len = frames - at < FILTER_FRAMES ? frames - at : FILTER_FRAMES;
+        analyse_piece(p, x + at * (size_t)p->channels, len, p->stats.frames + (int64_t)at);
     }
 }
 
@@ -392,10 +434,11 @@ void es_pipeline_skip_to(es_pipeline p, int64_t frame)
 {
     if (frame <= p->stats.frames)
         return;
-    for (size_t i = 0; i < p->site.n_sensors; i++) {
-        es_condition_reset(p->cond[i]);
+    es_condition_reset(p->band);
+    if (p->upper != NULL)
+        es_condition_reset(p->upper);
+    for (size_t i = 0; i < p->site.n_sensors; i++)
         es_detector_restart(p->det[i], frame);
-    }
     p->stats.frames_lost += (uint64_t)(frame - p->stats.frames);
     p->stats.frames = frame;
 }
@@ -448,15 +491,17 @@ void es_pipeline_destroy(es_pipeline *pp)
     es_pipeline p = *pp;
     for (size_t i = 0; i < ES_MAX_SENSORS; i++) {
         es_health_destroy(&p->health[i]);
-        es_condition_destroy(&p->cond[i]);
         es_detector_destroy(&p->det[i]);
     }
+    es_condition_destroy(&p->band);
+    es_condition_destroy(&p->upper);
     es_associator_destroy(&p->assoc);
     es_localizer_destroy(&p->loc);
     es_classifier_destroy(&p->cls);
     es_history_destroy(&p->history);
     es_featurizer_destroy(&p->feat);
     free(p->conditioned);
+    free(p->upper_band);
     free(p->clean);
     free(p);
     *pp = NULL;

@@ -40,6 +40,10 @@ struct es_pending {
  * it (echoes, late picks), not to a new event. */
 #define ABSORB_TOLERANCE_S 0.05
 
+/* The filters run over at most this many frames at a time, so their
+ * outputs for every sensor stay small (and in cache) whatever the block. */
+#define FILTER_FRAMES 512u
+
 struct es_pipeline_s {
     es_site_config site;
     int channels;
@@ -48,7 +52,10 @@ struct es_pipeline_s {
     es_atmosphere_config atm;
 
     es_health health[ES_MAX_SENSORS];
-    es_condition cond[ES_MAX_SENSORS];
+    es_condition band;               /* every sensor's band-pass, side by side */
+    es_condition upper;              /* the detectors' upper band, or NULL */
+    size_t sensor_channel[ES_MAX_SENSORS]; /* each sensor's stream channel */
+    size_t sensor_row[ES_MAX_SENSORS];     /* its row in conditioned */
     es_detector det[ES_MAX_SENSORS];
     es_associator assoc;
     es_localizer loc;
@@ -61,7 +68,8 @@ struct es_pipeline_s {
      * the solver left it out. */
     uint8_t rejected_bits[ES_MAX_SENSORS];
 
-    float *conditioned;              /* one sensor's block */
+    float *conditioned;              /* [sensor][FILTER_FRAMES] band-passed */
+    float *upper_band;               /* [sensor][FILTER_FRAMES] its upper band */
     float *clean;                    /* the block with non-finite samples zeroed */
     es_onset onsets[ONSETS_PER_CALL];
     es_onset requeue;                /* an onset on its way back to association */

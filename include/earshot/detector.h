@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "earshot/onset.h"
+#include "earshot/condition.h"
 #include "earshot/status.h"
 
 #ifdef __cplusplus
@@ -52,8 +53,22 @@ es_detector es_detector_create(const es_detector_config *cfg, es_error *err);
 size_t es_detector_execute(es_detector d, const float *x, size_t n,
                            int64_t frame0, es_onset *out, size_t max_out);
 
-/* End of stream: finishes a pending onset with a zero-padded snippet.
- * Returns 0 or 1 onsets written. */
+/* The filter that makes the upper band from the input: fills *out and
+ * returns 1, or returns 0 when the config watches the input band only.
+ * A caller running that filter over many channels at once (an
+ * es_condition bank, vectorised) hands each detector its band through
+ * es_detector_execute_bands. */
+int es_detector_upper_band(const es_detector_config *cfg, es_condition_config *out);
+
+/* es_detector_execute with the upper band computed by the caller: x_upper
+ * is x through the filter es_detector_upper_band describes, its state
+ * carried from call to call (NULL: computed here, as es_detector_execute
+ * does). The same onsets, bit for bit. */
+size_t es_detector_execute_bands(es_detector d, const float *x, const float *x_upper,
+                                 size_t n, int64_t frame0, es_onset *out, size_t max_out);
+
+/* End of stream: finishes a pending onset with a zero-padded snippet (both
+ * bands read silence past the end). Returns 0 or 1 onsets written. */
 size_t es_detector_flush(es_detector d, es_onset *out, size_t max_out);
 
 /* After lost audio: forgets the signal (a pending onset included) and

@@ -210,6 +210,52 @@ static void test_narrow_roar_is_one_event(void)
     free(s.x);
 }
 
+/* The upper band computed by the caller (an es_condition bank, three
+ * channels side by side, as the pipeline runs it) must give the onsets the
+ * detector finds computing it itself, to the last bit: bursts, a roar
+ * under wind, and a burst at the very end so the flush completes it. */
+static void test_bands_from_caller(void)
+{
+    signal_buf s = make_noise(8.0, 1e-3, 7);
+    add_lowpass_noise(&s, 0, s.n, 20.0, 0.05, 0.0, 71);
+    add_lowpass_noise(&s, (size_t)(4.0 * FS), s.n, 400.0, 0.02, 0.15, 72);
+    add_burst(&s, 48000, 0.05);
+    add_burst(&s, 150000, 0.2);
+    add_burst(&s, s.n - 300, 0.3);
+    es_detector_config cfg = {.sensor = 2, .sample_rate_hz = FS};
+    es_onset own[MAX_ONSETS], given[MAX_ONSETS];
+    size_t n_own = detect_with(&cfg, &s, own, 480);
+    es_condition_config cc;
+    CHECK(es_detector_upper_band(&cfg, &cc) == 1, "the default config has an upper band");
+    cc.channels = 3;
+    es_condition bank = es_condition_create(&cc, NULL);
+    es_detector d = es_detector_create(&cfg, NULL);
+    float *three = calloc(3 * s.n, sizeof *three), *upper = calloc(3 * s.n, sizeof *upper);
+    for (size_t i = 0; i < s.n; i++)
+        three[3 * i + 1] = s.x[i];
+    const size_t channel[3] = {0, 1, 2};
+    es_condition_execute_many(bank, three, 3, channel, upper, s.n, s.n);
+    size_t n_given = 0;
+    for (size_t i = 0; i < s.n; i += 480) {
+        size_t len = s.n - i < 480 ? s.n - i : 480;
+        n_given += es_detector_execute_bands(d, s.x + i, upper + s.n + i, len, (int64_t)i,
+                                             given + n_given, MAX_ONSETS - n_given);
+    }
+    n_given += es_detector_flush(d, given + n_given, MAX_ONSETS - n_given);
+    CHECK(n_own >= 4 && n_given == n_own, "%zu onsets with the band given, %zu computed here",
+          n_given, n_own);
+    size_t differ = 0;
+    for (size_t k = 0; k < n_own && k < n_given; k++)
+        differ += memcmp(&own[k], &given[k], sizeof own[k]) != 0;
+    CHECK(differ == 0, "%zu of %zu onsets differ", differ, n_own);
+    CHECK(n_own > 0 && own[n_own - 1].frame > (int64_t)s.n - 400, "the last burst is found by the flush");
+    free(three);
+    free(upper);
+    es_condition_destroy(&bank);
+    es_detector_destroy(&d);
+    free(s.x);
+}
+
 static void test_bad_config(void)
 {
     es_error err = {{0}};
@@ -232,6 +278,7 @@ int main(void)
     test_two_impulses();
     test_upper_band_sees_through_wind();
     test_narrow_roar_is_one_event();
+    test_bands_from_caller();
     test_bad_config();
     return check_report("test_detector");
 }
