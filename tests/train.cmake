@@ -5,3 +5,6 @@ add_executable(test_train ${ES_TEST_DIR}/train/test_train.c
 target_include_directories(test_train PRIVATE ${CMAKE_SOURCE_DIR}/tools/train)
 target_link_libraries(test_train PRIVATE earshot_dsp m)
 add_test(NAME train_fit COMMAND test_train)
+# Bad input: clear reasons, exit 2 (or 1: cannot write), the old model kept.
+add_test(NAME train_bad_input
+         COMMAND ${ES_TEST_DIR}/train/bad_input.sh $<TARGET_FILE:earshot-train>)

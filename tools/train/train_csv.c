@@ -108,6 +108,28 @@ static int find_columns(char *header, int *col, const char *path)
     return n;
 }
 
+/* A field the model reads must be a number or empty (a value the engine
+ * did not publish, as late_snr_db before the tail is heard). */
+static int check_numbers(char **f, const int *col, const char *path, long line_no)
+{
+    for (int c = COL_RANGE; c < N_COLS; c++) {
+        const char *v = f[col[c]];
+        char *end;
+        if (v[0] == '\0')
+            continue;
+        double x = strtod(v, &end);
+        if (end == v || *end != '\0' || !isfinite(x)) {
+            fprintf(stderr, "earshot-train: %s:%ld: %s is \"%s\", not a number\n", path, line_no,
+                    col_names[c], v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Reads one file's rows into s; -1 (with the reason on stderr) when the
+ * file cannot be read, lacks a column, or holds a row that is not one of
+ * the benchmark's. */
 int tr_read_csv(const char *path, tr_set *s)
 {
     FILE *in = fopen(path, "r");
@@ -118,11 +140,34 @@ int tr_read_csv(const char *path, tr_set *s)
         return -1;
     }
     static char line[LINE_MAX_CHARS];
-    int col[N_COLS], n_cols = fgets(line, sizeof line, in) ? find_columns(line, col, path) : -1;
-    while (n_cols > 0 && fgets(line, sizeof line, in) != NULL && s->n < TR_MAX_ROWS) {
+    int col[N_COLS], n_cols = -1, bad = 0;
+    long line_no = 1;
+    if (fgets(line, sizeof line, in) == NULL)
+        fprintf(stderr, "earshot-train: %s: empty, no header\n", path);
+    else
+        n_cols = find_columns(line, col, path);
+    while (n_cols > 0 && !bad && fgets(line, sizeof line, in) != NULL && s->n < TR_MAX_ROWS) {
+        line_no++;
         char *f[MAX_COLS];
-        if (split(line, f) != n_cols || f[col[COL_ID]][0] == '\0')
+        if (strchr(line, '\n') == NULL && !feof(in)) {
+            fprintf(stderr, "earshot-train: %s:%ld: line longer than %d characters\n", path,
+                    line_no, LINE_MAX_CHARS - 2);
+            bad = 1;
+            break;
+        }
+        int n = split(line, f);
+        if (n <= col[COL_ID] || (n == n_cols && f[col[COL_ID]][0] == '\0'))
             continue;   /* a source nothing matched: no event to learn from */
+        if (n != n_cols) {
+            fprintf(stderr, "earshot-train: %s:%ld: %d fields, the header has %d\n", path,
+                    line_no, n, n_cols);
+            bad = 1;
+            break;
+        }
+        if (check_numbers(f, col, path, line_no) != 0) {
+            bad = 1;
+            break;
+        }
         double radius = num(f[col[COL_RADIUS]]), range = num(f[col[COL_RANGE]]);
         if (!(range >= fmax(1.25 * radius, 300.0)))
             continue;   /* inside the launch range: never reaches the model */
@@ -136,7 +181,7 @@ int tr_read_csv(const char *path, tr_set *s)
         s->revision[r] = strtol(f[col[COL_REVISION]], NULL, 10);
     }
     fclose(in);
-    return n_cols > 0 ? 0 : -1;
+    return n_cols > 0 && !bad ? 0 : -1;
 }
 
 /* Row order: scene, source, revision, then the inputs (unmatched events
