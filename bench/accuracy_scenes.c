@@ -27,6 +27,9 @@
 #define GAP_S 8.0           /* last arrival of one launch to first of the next */
 #define TAIL_S 3.0          /* rocket roar (1.8 s), echoes, snippet, gate */
 #define STREAM_DESIGN 0x7000u
+/* acc_type_names' artillery: its shell's supersonic crack is simulated
+ * too, as a real round's would reach the array before the muzzle blast. */
+#define TYPE_ARTILLERY 2
 
 const char *const acc_layout_names[ACC_N_LAYOUTS] = {"ring", "line", "clusters"};
 const char *const acc_type_names[3] = {"mortar", "rocket", "artillery"};
@@ -304,9 +307,10 @@ char *acc_scene_json(const acc_scene *s)
     for (int k = 0; k < s->n_launches; k++)
         sb_printf(&b,
                   "%s\n  {\"type\": \"%s\", \"t_s\": %.6f, \"range_m\": %.3f, \"bearing_deg\": %.4f,"
-                  " \"u_m\": %.1f}",
+                  " \"u_m\": %.1f%s}",
                   k ? "," : "", acc_type_names[s->type[k]], s->t_s[k], s->range_m[k],
-                  s->bearing_deg[k], SOURCE_U_M);
+                  s->bearing_deg[k], SOURCE_U_M,
+                  s->type[k] == TYPE_ARTILLERY ? ", \"crack\": true" : "");
     sb_printf(&b, "]}\n");
     return b.p;
 }

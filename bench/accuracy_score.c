@@ -379,12 +379,14 @@ int acc_score_scene(const acc_scene *s, const char *dir, acc_scene_result *r,
         fprintf(stderr, "bench_accuracy: scoring %s: %s\n", dir, err.msg);
     else if (load_truth(truth_path, t) != 0 || load_alerts(events_path, t, alerts, &n_alerts) != 0)
         fprintf(stderr, "bench_accuracy: %s: cannot read the truth or the events\n", dir);
-    else if (rep->n_sources != (size_t)s->n_launches || t->n_sources != rep->n_sources)
+    else if (t->n_sources != (size_t)s->n_launches || rep->n_sources < t->n_sources)
         fprintf(stderr, "bench_accuracy: %s: %zu sources in the truth, %d designed\n", dir,
-                rep->n_sources, s->n_launches);
+                t->n_sources, s->n_launches);
     else
         n = 0;
-    for (size_t i = 0; n >= 0 && i < rep->n_sources; i++) {
+    /* The score lists the truth's sources, then the artillery shells'
+     * cracks (kind unknown: one alerted counts as a false alert). */
+    for (size_t i = 0; n >= 0 && i < t->n_sources; i++) {
         if (strcmp(t->kind[i], "launch") != 0)
             continue;
         fill_launch(s, t, &rep->sources[i], t->src_m[i], alerts, n_alerts, &launches[n], (int)i);
@@ -397,7 +399,7 @@ int acc_score_scene(const acc_scene *s, const char *dir, acc_scene_result *r,
         if (used[k] != NULL)
             bound(s, t, used[k], t->src_m[src_of[k]], sigma_t_s, &launches[k]);
     if (n >= 0) {
-        r->false_alerts = rep->false_alerts;
+        r->false_alerts = rep->false_alerts + rep->nonlaunch_alerted;
         r->alerts_total = rep->alerts_total;
         r->events_total = rep->events_total;
         r->max_position_err_m = t->max_config_err_m;

@@ -184,6 +184,11 @@ static void tally_sources(cls_tally *t, const cls_scene *s, const es_score_repor
             t->cls[ev->type - CLS_MORTAR][est_index(src, 1)]++;
         }
     }
+    /* The score appends the artillery shells' cracks: never to be alerted. */
+    for (size_t i = (size_t)s->n_events; i < r->n_sources; i++) {
+        t->cracks++;
+        t->cracks_alerted += (size_t)(r->sources[i].n_alerts > 0);
+    }
     if (s->confusers)
         t->confuser_false_alerts += r->false_alerts;
 }

@@ -63,6 +63,7 @@ typedef struct {
     size_t cls[3][N_CLASSES];                 /* truth class x estimated class */
     size_t confuser_n[CLS_N_CONFUSERS], confuser_alerted[CLS_N_CONFUSERS];
     size_t launches, launches_alerted;
+    size_t cracks, cracks_alerted;            /* artillery shells' cracks (launch scenes) */
     size_t alerts, alerts_real, confuser_false_alerts;
     size_t alerts_real_first;                 /* of those, alerted by the first message */
     size_t bin_n[CLS_N_BINS], bin_real[CLS_N_BINS];   /* alerts by confidence */

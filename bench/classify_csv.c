@@ -9,11 +9,11 @@
 #include "classify.h"
 
 
-#define FEATURE_KEYS 13
+#define FEATURE_KEYS 14
 static const char *const feature_keys[FEATURE_KEYS] = {
     "level_db", "peak_level_db", "centroid_hz", "pulse_ms", "coherence",
     "tail_s", "tail_db", "tail_snr_db", "late_snr_db", "speed_z", "tail_crest_db",
-    "tail_coherence", "pre_rise_db"};
+    "tail_coherence", "pre_rise_db", "crack_lead_s"};
 
 void cls_csv_header(FILE *csv)
 {

@@ -70,6 +70,8 @@ static void confusers(const cls_tally *t, FILE *to)
     for (int k = 0; k < CLS_N_CONFUSERS; k++)
         fprintf(to, "| %s | %zu | %zu | %.3f |\n", cls_confuser_names[k], t->confuser_n[k],
                 t->confuser_alerted[k], ratio(t->confuser_alerted[k], t->confuser_n[k]));
+    fprintf(to, "| shell crack (artillery, launch scenes) | %zu | %zu | %.3f |\n", t->cracks,
+            t->cracks_alerted, ratio(t->cracks_alerted, t->cracks));
 }
 
 /* One row per bin: its range (edges with `digits` decimals), how many,

@@ -166,6 +166,8 @@ void cls_design(cls_scene *s, int index, int confusers, unsigned long long seed)
 static json_t *event_json(const cls_event *ev)
 {
     json_t *e = json_pack("{s:s, s:f}", "type", cls_type_names[ev->type], "t_s", ev->t_s);
+    if (ev->type == CLS_ARTILLERY) /* its shell's supersonic crack, before the blast */
+        json_object_set_new(e, "crack", json_true());
     if (ev->near >= 0) {
         char id[16];
         snprintf(id, sizeof id, "S%d", ev->near + 1);

@@ -1,37 +1,11 @@
 /* Association of onsets across sensors (see include/earshot/associator.h). */
 #include "earshot/associator.h"
 
+#include "associator_internal.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Seeds tried per group (see form_group); bounds the work per poll. */
-#define MAX_SEEDS_TRIED 64
-
-typedef struct {
-    uint32_t sensor;
-    int64_t frame;
-    int64_t tol_frames;
-} expectation;
-
-struct es_associator_s {
-    es_associator_config cfg;
-    int64_t *gate_frames;        /* n x n: max |dt| between sensors i, j */
-    int64_t margin_frames;
-    es_onset *pool;              /* capacity slots */
-    uint32_t *early_mark;        /* per slot: provisional group released with it */
-    uint32_t next_early_id;
-    size_t *order;               /* pending slots sorted by onset frame */
-    size_t *by_strength;         /* positions in order, clearest onset first */
-    size_t n_pending;
-    size_t *free_slots;
-    size_t n_free;
-    expectation *expected;
-    size_t n_expected;
-    int draining;
-    uint64_t dropped, absorbed;
-    es_onset group_store[ES_MAX_SENSORS];
-};
 
 static int check_config(const es_associator_config *c, es_error *err)
 {
@@ -43,6 +17,8 @@ static int check_config(const es_associator_config *c, es_error *err)
     if (!(c->c_min_mps > 100.0 && c->c_min_mps < 1000.0))
         return es_error_set(err, ES_EINVAL, "associator: c_min %.1f m/s out of range",
                             c->c_min_mps);
+    if (!(c->c_mps == 0.0 || (c->c_mps >= c->c_min_mps && c->c_mps < 1000.0)))
+        return es_error_set(err, ES_EINVAL, "associator: c %.1f m/s out of range", c->c_mps);
     if (!(c->margin_s >= 0.0 && c->margin_s < 10.0))
         return es_error_set(err, ES_EINVAL, "associator: margin %.3f s out of range",
                             c->margin_s);
@@ -107,11 +83,6 @@ es_associator es_associator_create(const es_associator_config *cfg, es_error *er
     return a;
 }
 
-static int64_t gate(const struct es_associator_s *a, uint32_t i, uint32_t j)
-{
-    return a->gate_frames[(size_t)i * a->cfg.n_sensors + j];
-}
-
 static int take_expected(es_associator a, const es_onset *o)
 {
     for (size_t k = 0; k < a->n_expected; k++) {
@@ -173,7 +144,8 @@ static int consistent(const struct es_associator_s *a, const es_onset *o, const 
 {
     for (size_t m = 0; m < n_members; m++) {
         const es_onset *x = &a->pool[members[m]];
-        if (x->sensor == o->sensor || llabs(o->frame - x->frame) > gate(a, x->sensor, o->sensor))
+        if (x->sensor == o->sensor ||
+            llabs(o->frame - x->frame) > es__assoc_gate(a, x->sensor, o->sensor))
             return 0;
     }
     return 1;
@@ -193,7 +165,7 @@ static size_t collect(const struct es_associator_s *a, size_t s, const size_t *b
     for (size_t k = 0; k < a->n_pending && n < a->cfg.n_sensors; k++) {
         size_t p = by_strength[k];
         const es_onset *o = &a->pool[a->order[p]];
-        if (p == s || llabs(o->frame - seed->frame) > gate(a, seed->sensor, o->sensor) ||
+        if (p == s || llabs(o->frame - seed->frame) > es__assoc_gate(a, seed->sensor, o->sensor) ||
             !consistent(a, o, members, n))
             continue;
         pos[n] = p;
@@ -237,8 +209,8 @@ static int64_t widest_gate(const struct es_associator_s *a, uint32_t sensor)
 {
     int64_t widest = 0;
     for (uint32_t j = 0; j < a->cfg.n_sensors; j++)
-        if (gate(a, sensor, j) > widest)
-            widest = gate(a, sensor, j);
+        if (es__assoc_gate(a, sensor, j) > widest)
+            widest = es__assoc_gate(a, sensor, j);
     return widest;
 }
 
@@ -269,6 +241,7 @@ static size_t best_group(es_associator a, size_t *best)
 static void copy_group(es_associator a, const size_t *pos, size_t n, es_onset_group *g)
 {
     g->n = n;
+    g->misfit_s = es__assoc_misfit_s(a, pos, n);
     for (size_t m = 0; m < n; m++) {
         a->group_store[m] = a->pool[a->order[pos[m]]];
         g->onset[m] = &a->group_store[m];
@@ -330,7 +303,7 @@ int es_associator_poll(es_associator a, int64_t complete_frame, es_onset_group *
     if (a->n_pending == 0)
         return 0;
     size_t pos[ES_MAX_SENSORS];
-    size_t n = best_group(a, pos);
+    size_t n = es__assoc_choose_by_fit(a, pos, best_group(a, pos));
     /* The group is final when every sensor is in it, or when no onset can
      * still join it: its seed's gate has closed for onsets to come. */
     const es_onset *seed = &a->pool[a->order[pos[0]]];

@@ -88,8 +88,12 @@ static void classify_far(const struct es_classifier_s *c, es_event *ev)
         ev->kind = ES_KIND_LAUNCH;
         ev->confidence = launch;
         static const es_class names[3] = {ES_CLASS_MORTAR, ES_CLASS_ROCKET, ES_CLASS_ARTILLERY};
-        for (int k = 0; k < 3; k++)
-            if (p[k] >= CLASS_MIN_SHARE * launch)
+        /* A crack came first: the projectile flew faster than sound, no
+         * mortar bomb does; the class is shared by rocket and artillery. */
+        int cracked = ev->features.crack_lead_s > 0.0; /* NaN or 0: none */
+        double share = cracked ? p[ES_MC_ROCKET] + p[ES_MC_ARTILLERY] : launch;
+        for (int k = cracked ? 1 : 0; k < 3; k++)
+            if (p[k] >= CLASS_MIN_SHARE * share)
                 ev->cls = names[k];
     } else {
         ev->kind = ES_KIND_UNKNOWN;

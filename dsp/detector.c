@@ -317,7 +317,8 @@ static void finish_pick(es_detector d, int64_t frame)
     int marginal = pick->max_ratio < MARGINAL_RATIO * d->trigger_ratio;
     for (size_t i = 0; i < d->n_bands; i++) {
         band_state *b = &d->band[i];
-        b->picked_peak_sta = marginal ? b->max_ratio * b->trigger_lta : INFINITY; /* clear: never superseded */
+        /* clear: never superseded */
+        b->picked_peak_sta = marginal ? b->max_ratio * b->trigger_lta : INFINITY;
     }
     d->state = WAIT_SNIPPET;
 }
@@ -335,12 +336,16 @@ static void advance_pick(es_detector d, int64_t frame)
     }
 }
 
+/* The per-sample steps are inlined with the band count known at compile
+ * time: as calls they cost more than their arithmetic. */
+#define PER_SAMPLE static inline __attribute__((always_inline))
+
 /* `held`: every band's medium-term average is back under release_ratio
  * times its background. An event ends when the signal has stayed near the
  * background for a while, not when the 4 ms STA of a weak, still roaring
  * motor dips for a moment (which would let the roar fire again and
  * again). */
-static inline __attribute__((always_inline)) void step_event_state(es_detector d, int64_t frame, int held, size_t n_bands)
+PER_SAMPLE void step_event_state(es_detector d, int64_t frame, int held, size_t n_bands)
 {
     if (!d->in_event)
         return;
@@ -366,7 +371,7 @@ static inline double lagged_sample(const band_state *b, int64_t frame, int64_t l
     return (double)b->hist[slot(frame - lag)];
 }
 
-static inline __attribute__((always_inline)) void update_band(es_detector d, band_state *b, int64_t frame, float x)
+PER_SAMPLE void update_band(es_detector d, band_state *b, int64_t frame, float x)
 {
     b->hist[slot(frame)] = x;
     double lagged = lagged_sample(b, frame, d->lag_frames);
@@ -381,8 +386,8 @@ static inline __attribute__((always_inline)) void update_band(es_detector d, ban
 }
 
 /* Which trigger, if any, the bands' current averages call for. */
-static inline __attribute__((always_inline)) int trigger_now(const struct es_detector_s *d, int64_t frame, int over,
-                                                       enum trigger_kind *kind, size_t n_bands)
+PER_SAMPLE int trigger_now(const struct es_detector_s *d, int64_t frame, int over,
+                           enum trigger_kind *kind, size_t n_bands)
 {
     int64_t elapsed = frame - d->event_start;
     double level = 0.0;
@@ -411,7 +416,7 @@ static inline __attribute__((always_inline)) int trigger_now(const struct es_det
     return 0;
 }
 
-static inline __attribute__((always_inline)) void feed_sample(es_detector d, float x, float x_upper, size_t n_bands)
+PER_SAMPLE void feed_sample(es_detector d, float x, float x_upper, size_t n_bands)
 {
     int64_t frame = d->next_frame;
     d->next_frame++;

@@ -251,6 +251,7 @@ void es_featurizer_blast(es_featurizer f, const es_onset_group *g, const es_atmo
     x->speed_z = ev->c_sigma_mps > 0.0 && sc > 0.0 ? (ev->c_mps - c0) / sc : NAN;
     x->tail_s = x->tail_db = x->tail_snr_db = x->late_snr_db = NAN;
     x->tail_crest_db = x->tail_coherence = NAN;
+    x->crack_lead_s = NAN; /* the pipeline's to say (it saw the crack's group) */
 }
 
 void es_featurizer_destroy(es_featurizer *fp)

@@ -183,6 +183,7 @@ static json_t *features_object(const es_event *ev)
     bad |= put(o, "tail_crest_db", es_msg_real(x->tail_crest_db, SCALE_DB));
     bad |= put(o, "tail_coherence", es_msg_real(x->tail_coherence, SCALE_UNIT));
     bad |= put(o, "speed_z", es_msg_real(x->speed_z, SCALE_ATMOS));
+    bad |= put(o, "crack_lead_s", es_msg_real(x->crack_lead_s, SCALE_MS));
     if (bad) {
         json_decref(o);
         return NULL;

@@ -115,6 +115,7 @@ static int make_event_stages(es_pipeline p, es_error *err)
      * of the wavefront has crossed the array; the whole group refines it. */
     es_associator_config ac = {.n_sensors = s->n_sensors, .sample_rate_hz = fs,
                                .c_min_mps = fmax(c_min, 250.0), .margin_s = 0.03,
+                               .c_mps = es_speed_of_sound_mps(s->atmosphere.temperature_c),
                                .early_min = p->min_sensors};
     sensor_positions(s, ac.sensor_m);
     p->assoc = es_associator_create(&ac, err);
@@ -189,6 +190,8 @@ es_pipeline es_pipeline_create(const es_pipeline_config *cfg, es_error *err)
     p->all_revisions = cfg->all_revisions;
     p->atm = cfg->site->atmosphere;
     p->next_id = 1;
+    for (size_t i = 0; i < ES_MAX_SENSORS; i++)
+        p->crack_frame[i] = INT64_MIN;
     p->clean = calloc(cfg->max_block_frames * (size_t)cfg->channels, sizeof *p->clean);
     p->min_sensors = min_sensors_for(&p->site);
     int rc = p->clean ? make_filters(p, err) : es_error_set(err, ES_ENOMEM, "pipeline: out of memory");
@@ -285,6 +288,26 @@ static void requeue_without_seed(es_pipeline p, const es_onset_group *g)
         (void)es_associator_push(p->assoc, g->onset[k]);
 }
 
+/* Three quarters of the sensors or more heard it, clearly, and still it
+ * could not be located, yet it is one smooth wavefront (a point fits it
+ * to CRACK_MAX_MISFIT_S; two sources' onsets mixed fit far worse): an
+ * artillery shell's crack, a line source, which comes 0.2-1.5 s before the
+ * muzzle blast at every sensor. Its onsets are not taken apart again (they
+ * would mix with the blast's) and it is remembered as evidence for the
+ * blast that follows (features.crack_lead_s). */
+#define CLEAR_SNR_DB 20.0
+#define CRACK_MAX_MISFIT_S 0.045
+
+static int heard_clearly_by_most(const es_pipeline p, const es_onset_group *g)
+{
+    if (g->n < p->min_sensors || 4 * g->n < 3 * p->site.n_sensors)
+        return 0;
+    for (size_t k = 0; k < g->n; k++)
+        if (g->onset[k]->snr_db < CLEAR_SNR_DB)
+            return 0;
+    return 1;
+}
+
 /* A fix must explain at least two thirds of the onsets grouped with it: a
  * real wavefront crosses the whole array, while a fit that had to leave
  * out three of eight is usually five onsets of different sources (a salvo,
@@ -311,6 +334,7 @@ void es_pl_describe(es_pipeline p, const es_onset_group *g, es_event *ev, int64_
 {
     es_featurizer_blast(p->feat, g, &p->atm, ev);
     used_onsets(g, ev, onset);
+    ev->features.crack_lead_s = es_pl_crack_lead_s(p, ev, onset);
     es_featurizer_tail(p->feat, p->history, onset, ev);
 }
 
@@ -344,6 +368,21 @@ static void publish_new(es_pipeline p, es_event *ev, const int64_t *onset, uint3
         p->stats.revisions_skipped++;
 }
 
+/* A launch heard after a published event that was its crack (see
+ * pipeline_crack.c) becomes that event's revision: judged again with the
+ * crack as evidence. 1 when so. */
+static int take_over_crack(es_pipeline p, es_event *ev, const int64_t *onset, uint32_t early_id)
+{
+    double lead_s;
+    struct es_pending *q = ev->kind == ES_KIND_LAUNCH ? es_pl_cracked(p, ev, onset, &lead_s) : NULL;
+    if (q == NULL)
+        return 0;
+    ev->features.crack_lead_s = lead_s;
+    es_classifier_execute(p->cls, ev);
+    es_pl_replace(p, q, ev, onset, early_id);
+    return 1;
+}
+
 /* A provisional group (the wavefront still crossing the array): located
  * and published at once if it makes an event; its onsets stay with the
  * associator, whose final group will refine it. Not published if it
@@ -357,7 +396,8 @@ static void locate_early(es_pipeline p, const es_onset_group *g)
     es_pl_describe(p, g, &ev, onset);
     es_classifier_execute(p->cls, &ev);
     p->stats.early++;
-    publish_new(p, &ev, onset, g->early_id);
+    if (!take_over_crack(p, &ev, onset, g->early_id))
+        publish_new(p, &ev, onset, g->early_id);
 }
 
 static void locate_group(es_pipeline p, const es_onset_group *g)
@@ -367,6 +407,8 @@ static void locate_group(es_pipeline p, const es_onset_group *g)
         return;
     }
     p->stats.groups++;
+    if (g->early_id != 0 && es_pl_crack_final(p, g->early_id))
+        return; /* a crack's whole wavefront, its event the blast's now */
     struct es_pending *early = g->early_id != 0 ? es_pl_awaiting_final(p, g->early_id) : NULL;
     es_event ev;
     int64_t predicted[ES_MAX_SENSORS], onset[ES_MAX_SENSORS];
@@ -376,7 +418,13 @@ static void locate_group(es_pipeline p, const es_onset_group *g)
             return;
         }
         p->stats.unlocated++;
-        requeue_without_seed(p, g);
+        if (!heard_clearly_by_most(p, g)) {
+            requeue_without_seed(p, g);
+        } else if (g->misfit_s <= CRACK_MAX_MISFIT_S) {
+            es_pl_remember_crack(p, g); /* one wavefront, no point: a crack */
+        } else {
+            requeue_without_seed(p, g); /* two sources' onsets, mixed */
+        }
         return;
     }
     es_pl_describe(p, g, &ev, onset);
@@ -388,9 +436,11 @@ static void locate_group(es_pipeline p, const es_onset_group *g)
     int64_t tol = (int64_t)(ABSORB_TOLERANCE_S * p->site.sample_rate_hz);
     es_associator_expect(p->assoc, predicted, p->site.n_sensors, tol);
     requeue_rejected(p, g, &ev);
+    if (isfinite(ev.features.crack_lead_s))
+        es_pl_forget_crack(p); /* one crack, one blast: its whole wavefront took it */
     if (early != NULL)
         es_pl_refine(p, early, &ev, onset);
-    else
+    else if (!take_over_crack(p, &ev, onset, 0))
         publish_new(p, &ev, onset, 0);
 }
 

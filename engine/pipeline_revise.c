@@ -45,6 +45,7 @@ struct es_pending *es_pl_await(es_pipeline p, const es_event *ev, const int64_t 
         q->busy = 1;
         q->alerted = alerted;
         q->early_id = early_id;
+        q->crack_early_id = 0;
         q->due_frame = due_frame(p, ev, onset);
         memcpy(q->onset, onset, sizeof(int64_t) * ev->n_used);
         q->ev = *ev;
@@ -92,6 +93,21 @@ void es_pl_refine(es_pipeline p, struct es_pending *q, const es_event *final_ev,
         publish_revision(p, q, &ev);
 }
 
+void es_pl_replace(es_pipeline p, struct es_pending *q, const es_event *ev, const int64_t *onset,
+                   uint32_t early_id)
+{
+    es_event next = *ev;
+    if (q->early_id != 0)
+        q->crack_early_id = q->early_id;
+    q->early_id = early_id;
+    q->due_frame = due_frame(p, &next, onset);
+    memcpy(q->onset, onset, sizeof(int64_t) * next.n_used);
+    if (p->n_out < MAX_OUTPUTS)
+        publish_revision(p, q, &next);
+    else
+        q->ev = next;
+}
+
 /* Judges a pending event again with all that is heard now. */
 static void revise(es_pipeline p, struct es_pending *q)
 {
@@ -101,6 +117,9 @@ static void revise(es_pipeline p, struct es_pending *q)
     q->busy = 0;
     if (p->all_revisions || verdict_differs(&ev, &q->ev))
         publish_revision(p, q, &ev);
+    p->recent[p->recent_next] = *q; /* busy 0: taken over, it is made busy again */
+    p->recent[p->recent_next].busy = 1;
+    p->recent_next = (p->recent_next + 1) % MAX_RECENT;
 }
 
 void es_pl_revise_due(es_pipeline p, int64_t now, int all)

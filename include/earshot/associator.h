@@ -7,7 +7,11 @@
  * group around a seed: per other sensor, the earliest onset that is
  * consistent with every member already taken. Every onset in the earliest
  * one's window is tried as the seed and the largest group wins, so a stray
- * trigger just before a wavefront cannot split it. Once a group has been
+ * trigger just before a wavefront cannot split it. Two wavefronts crossing
+ * the array together (a shell's crack and its muzzle blast) pass the gates
+ * as a mix: a group that fits no point source while other onsets could
+ * stand in for some of its own is chosen again, per sensor, by the
+ * wavefront most onsets fit. Once a group has been
  * located, the caller registers the arrivals it predicts at every sensor;
  * onsets that match them (echoes, late triggers, the rest of a salvo's
  * first round) are absorbed rather than becoming a second event. */
@@ -32,6 +36,9 @@ typedef struct {
     double sensor_m[ES_MAX_SENSORS][3];
     double sample_rate_hz;
     double c_min_mps;          /* slowest plausible effective sound speed */
+    double c_mps;              /* the expected speed of sound, for choosing
+                                  among onsets by a point-source fit; 0: no
+                                  such choice (pairwise gates alone) */
     double margin_s;           /* pick uncertainty added to every gate */
     size_t capacity;           /* onsets held at once, default 256 */
     size_t max_expected;       /* predicted arrivals held, default 1024 */
@@ -51,6 +58,10 @@ typedef struct {
     uint32_t early_id;         /* the provisional group released from these
                                   onsets (3 or more, or half of them are
                                   its), 0: none */
+    double misfit_s;           /* RMS residual of the best point source at
+                                  c_mps (NaN without it): a few ms for one
+                                  wavefront, ~30 ms for a shell's crack (a
+                                  line source), more for two mixed */
 } es_onset_group;
 
 es_associator es_associator_create(const es_associator_config *cfg,

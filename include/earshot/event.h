@@ -63,6 +63,13 @@ typedef struct {
      * sigmas of its prior (a source high above the array, like thunder's
      * channel, sweeps the array faster than sound along the ground). */
     double speed_z;
+    /* A supersonic projectile's crack heard before this blast: a wavefront
+     * that three quarters of the sensors heard clearly but that fits no
+     * point source (or one located as a point on the shell's path), 0.02-6 s
+     * ahead of the blast at two thirds of the sensors that heard both.
+     * The median lead (s); NaN (or 0): none. A mortar bomb is subsonic, so
+     * a crack rules it out (an artillery shell or a rocket). */
+    double crack_lead_s;
 } es_features;
 
 typedef struct {

@@ -59,6 +59,18 @@ int main(void)
     CHECK(ev.kind == ES_KIND_UNKNOWN && ev.cls == ES_CLASS_UNKNOWN,
           "a supersonic wavefront is no launch: kind %d", (int)ev.kind);
 
+    /* The same blast after a crack 0.35 s ahead: the projectile outran
+     * sound, which no mortar bomb does; still a launch, not a mortar. */
+    ev = mortar_like(3000.0);
+    ev.features.crack_lead_s = 0.35;
+    es_classifier_execute(c, &ev);
+    CHECK(ev.kind == ES_KIND_LAUNCH && ev.cls != ES_CLASS_MORTAR,
+          "a crack rules the mortar out: kind %d class %d", (int)ev.kind, (int)ev.cls);
+    ev = mortar_like(3000.0);
+    ev.features.crack_lead_s = NAN;
+    es_classifier_execute(c, &ev);
+    CHECK(ev.cls == ES_CLASS_MORTAR, "no crack (NaN): mortar, class %d", (int)ev.cls);
+
     ev = mortar_like(200.0);
     ev.features.peak_level_db = 190.0;
     es_classifier_execute(c, &ev);
