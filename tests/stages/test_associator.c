@@ -234,7 +234,8 @@ static int crack_and_blast_groups(double c_mps, int *blast_whole)
 
 static void test_crack_and_blast_not_mixed(void)
 {
-    make(); /* the ring's positions */
+    es_associator ring = make(); /* sets the ring's positions */
+    es_associator_destroy(&ring);
     int whole = 0;
     int mixed = crack_and_blast_groups(C_MPS, &whole);
     CHECK(mixed == 0 && whole, "point-source choice: %d mixed groups, blast whole %d", mixed,
