@@ -241,7 +241,6 @@ static size_t best_group(es_associator a, size_t *best)
 static void copy_group(es_associator a, const size_t *pos, size_t n, es_onset_group *g)
 {
     g->n = n;
-    g->misfit_s = es__assoc_misfit_s(a, pos, n);
     for (size_t m = 0; m < n; m++) {
         a->group_store[m] = a->pool[a->order[pos[m]]];
         g->onset[m] = &a->group_store[m];

@@ -44,11 +44,6 @@ static double onset_s(const struct es_associator_s *a, size_t p)
     return (double)a->pool[a->order[p]].frame / a->cfg.sample_rate_hz;
 }
 
-static uint32_t sensor_of(const struct es_associator_s *a, size_t p)
-{
-    return a->pool[a->order[p]].sensor;
-}
-
 /* Every pending onset inside the seed's gates, by sensor, clearest first. */
 static void gather(const struct es_associator_s *a, size_t seed, table *t)
 {
@@ -132,23 +127,33 @@ static int better(const support *x, const support *y)
     return x->n > y->n || (x->n == y->n && x->ss < y->ss);
 }
 
-double es__assoc_misfit_s(const struct es_associator_s *a, const size_t *pos, size_t n)
+/* Onset o's sensor position and arrival time, for the fit. */
+static void arrival_of(const struct es_associator_s *a, const es_onset *o, double where[3],
+                       double *t_s)
 {
-    return a->cfg.c_mps > 0.0 ? fit_positions(a, pos, n, NULL) : NAN;
+    for (int k = 0; k < 3; k++)
+        where[k] = a->cfg.sensor_m[o->sensor][k];
+    *t_s = (double)o->frame / a->cfg.sample_rate_hz;
 }
 
 static double fit_positions(const struct es_associator_s *a, const size_t *pos, size_t n,
                             es__wavefront *w)
 {
     double where[ES_MAX_SENSORS][3], t_s[ES_MAX_SENSORS];
-    for (size_t k = 0; k < n; k++) {
-        const double *m = a->cfg.sensor_m[sensor_of(a, pos[k])];
-        where[k][0] = m[0];
-        where[k][1] = m[1];
-        where[k][2] = m[2];
-        t_s[k] = onset_s(a, pos[k]);
-    }
+    for (size_t k = 0; k < n; k++)
+        arrival_of(a, &a->pool[a->order[pos[k]]], where[k], &t_s[k]);
     return es__wavefront_fit((const double(*)[3])where, t_s, n, a->cfg.c_mps, w);
+}
+
+double es_associator_misfit_s(es_associator a, const es_onset_group *g)
+{
+    if (a->cfg.c_mps <= 0.0)
+        return NAN;
+    double where[ES_MAX_SENSORS][3], t_s[ES_MAX_SENSORS];
+    size_t n = g->n < ES_MAX_SENSORS ? g->n : ES_MAX_SENSORS;
+    for (size_t k = 0; k < n; k++)
+        arrival_of(a, g->onset[k], where[k], &t_s[k]);
+    return es__wavefront_fit((const double(*)[3])where, t_s, n, a->cfg.c_mps, NULL);
 }
 
 /* Tries every combination of the rows' first two candidates on the four
@@ -198,7 +203,10 @@ size_t es__assoc_choose_by_fit(const struct es_associator_s *a, size_t *pos, siz
         return n;
     table t;
     gather(a, pos[0], &t);
-    if (!t.any_choice || t.n_rows < 5 || fit_positions(a, pos, n, NULL) <= FIT_TOL_S)
+    if (!t.any_choice || t.n_rows < 5)
+        return n;
+    double old_misfit = fit_positions(a, pos, n, NULL);
+    if (old_misfit <= FIT_TOL_S)
         return n;
     sort_by_bearing(a, &t);
     support best = {0};
@@ -207,7 +215,6 @@ size_t es__assoc_choose_by_fit(const struct es_associator_s *a, size_t *pos, siz
         size_t idx[4] = {o, o + quarter, o + 2 * quarter, o + 3 * quarter};
         try_subset(a, &t, idx, &best);
     }
-    double old_misfit = fit_positions(a, pos, n, NULL);
     if (best.n < 4 || fit_positions(a, best.pos, best.n, NULL) >= 0.7 * old_misfit)
         return n;
     size_t seed = pos[0];

@@ -47,8 +47,4 @@ static inline int64_t es__assoc_gate(const struct es_associator_s *a, uint32_t i
  * Rewrites pos and returns the new size (seed first). */
 size_t es__assoc_choose_by_fit(const struct es_associator_s *a, size_t *pos, size_t n);
 
-/* RMS residual (s) of the group's best point-source fit (NaN without
- * c_mps; 0 under 4 onsets). */
-double es__assoc_misfit_s(const struct es_associator_s *a, const size_t *pos, size_t n);
-
 #endif

@@ -190,8 +190,7 @@ es_pipeline es_pipeline_create(const es_pipeline_config *cfg, es_error *err)
     p->all_revisions = cfg->all_revisions;
     p->atm = cfg->site->atmosphere;
     p->next_id = 1;
-    for (size_t i = 0; i < ES_MAX_SENSORS; i++)
-        p->crack_frame[i] = INT64_MIN;
+    es_pl_forget_crack(p);
     p->clean = calloc(cfg->max_block_frames * (size_t)cfg->channels, sizeof *p->clean);
     p->min_sensors = min_sensors_for(&p->site);
     int rc = p->clean ? make_filters(p, err) : es_error_set(err, ES_ENOMEM, "pipeline: out of memory");
@@ -420,7 +419,7 @@ static void locate_group(es_pipeline p, const es_onset_group *g)
         p->stats.unlocated++;
         if (!heard_clearly_by_most(p, g)) {
             requeue_without_seed(p, g);
-        } else if (g->misfit_s <= CRACK_MAX_MISFIT_S) {
+        } else if (es_associator_misfit_s(p->assoc, g) <= CRACK_MAX_MISFIT_S) {
             es_pl_remember_crack(p, g); /* one wavefront, no point: a crack */
         } else {
             requeue_without_seed(p, g); /* two sources' onsets, mixed */

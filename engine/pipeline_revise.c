@@ -81,14 +81,22 @@ static void publish_revision(es_pipeline p, struct es_pending *q, es_event *ev)
     q->ev = *ev;
 }
 
+/* q follows ev's onsets from now on (its revision is due after them),
+ * and the final group of early_id, if not 0. */
+static void adopt_fix(es_pipeline p, struct es_pending *q, const es_event *ev,
+                      const int64_t *onset, uint32_t early_id)
+{
+    q->early_id = early_id;
+    q->due_frame = due_frame(p, ev, onset);
+    memcpy(q->onset, onset, sizeof(int64_t) * ev->n_used);
+}
+
 void es_pl_refine(es_pipeline p, struct es_pending *q, const es_event *final_ev,
                   const int64_t *onset)
 {
     es_event ev = *final_ev;
     int more = ev.n_used != q->ev.n_used || ev.n_rejected != q->ev.n_rejected;
-    q->early_id = 0;
-    q->due_frame = due_frame(p, &ev, onset);
-    memcpy(q->onset, onset, sizeof(int64_t) * ev.n_used);
+    adopt_fix(p, q, &ev, onset, 0);
     if (p->n_out < MAX_OUTPUTS && (more || p->all_revisions || verdict_differs(&ev, &q->ev)))
         publish_revision(p, q, &ev);
 }
@@ -99,9 +107,7 @@ void es_pl_replace(es_pipeline p, struct es_pending *q, const es_event *ev, cons
     es_event next = *ev;
     if (q->early_id != 0)
         q->crack_early_id = q->early_id;
-    q->early_id = early_id;
-    q->due_frame = due_frame(p, &next, onset);
-    memcpy(q->onset, onset, sizeof(int64_t) * next.n_used);
+    adopt_fix(p, q, &next, onset, early_id);
     if (p->n_out < MAX_OUTPUTS)
         publish_revision(p, q, &next);
     else

@@ -58,10 +58,6 @@ typedef struct {
     uint32_t early_id;         /* the provisional group released from these
                                   onsets (3 or more, or half of them are
                                   its), 0: none */
-    double misfit_s;           /* RMS residual of the best point source at
-                                  c_mps (NaN without it): a few ms for one
-                                  wavefront, ~30 ms for a shell's crack (a
-                                  line source), more for two mixed */
 } es_onset_group;
 
 es_associator es_associator_create(const es_associator_config *cfg,
@@ -86,6 +82,12 @@ void es_associator_drain(es_associator a);
  * absorbed. */
 void es_associator_expect(es_associator a, const int64_t *predicted_frame,
                           size_t n_sensors, int64_t tol_frames);
+
+/* RMS residual (s) of the best point source at c_mps for group g's
+ * onsets (NaN without c_mps; 0 under 4 onsets): a few ms for one
+ * wavefront, ~30 ms for a shell's crack (a line source), more for two
+ * sources' onsets mixed. */
+double es_associator_misfit_s(es_associator a, const es_onset_group *g);
 
 /* Onsets dropped because the pool was full, and absorbed so far. */
 uint64_t es_associator_dropped(es_associator a);

@@ -254,5 +254,13 @@ int main(void)
     test_expected_arrivals_absorbed();
     es_associator_config bad = {.n_sensors = 0};
     CHECK(es_associator_create(&bad, NULL) == NULL, "zero sensors refused");
+    /* The expected speed of sound must be plausible and not under c_min. */
+    es_error err = {{0}};
+    es_associator_config slow = {.n_sensors = N, .sample_rate_hz = FS, .c_min_mps = 320.0,
+                                 .c_mps = 300.0};
+    CHECK(es_associator_create(&slow, &err) == NULL && strstr(err.msg, "300.0 m/s") != NULL,
+          "c_mps under c_min refused with a reason: %s", err.msg);
+    slow.c_mps = 5000.0;
+    CHECK(es_associator_create(&slow, NULL) == NULL, "c_mps 5000 m/s refused");
     return check_report("test_associator");
 }
