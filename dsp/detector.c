@@ -34,6 +34,18 @@
  * samples inside an event are never fed to it. */
 #define LTA_LAG_S 0.2
 #define MARGINAL_RATIO 2.0
+/* An artillery shell's crack is an N-wave over in a few milliseconds; near
+ * the gun its muzzle blast follows within the re-trigger time. Once the
+ * first impulse has ended (its STA ENDED_RATIO under its peak, 30 dB, or
+ * back near the background), a sudden rise (the STA the trigger ratio over
+ * the mean energy of the RECENT_S before the last RECENT_LAG_S) to at least
+ * COMPARABLE_RATIO of the first peak (-6 dB) is a second onset (kind
+ * EARLY). A blast's own body never falls 30 dB between its peaks, a fainter
+ * echo is not comparable, and a rocket motor's roar swells too slowly. */
+#define ENDED_RATIO 1e-3
+#define COMPARABLE_RATIO 0.25
+#define RECENT_S 0.02
+#define RECENT_LAG_S 0.005
 
 enum pick_state { IDLE, WAIT_PICK, WAIT_SNIPPET };
 
@@ -53,6 +65,9 @@ typedef struct {
     double trigger_lta;           /* background energy at the trigger */
     double max_ratio;             /* peak STA over background while picking */
     double picked_peak_sta;       /* peak STA of the last pick, for SUPERSEDE */
+    double event_peak_sta;        /* peak STA since the trigger, for EARLY */
+    double trough_sta;            /* least STA since that peak */
+    double recent_sum;            /* sum of squares over the RECENT_S window */
 } band_state;
 
 struct es_detector_s {
@@ -72,8 +87,10 @@ struct es_detector_s {
     int64_t retrigger_frames;     /* earliest re-trigger inside an event */
     int64_t lag_frames;           /* the MTA's input lags by this much */
     int64_t lta_lag_frames;       /* the LTA's input lags by this much */
+    int64_t recent_frames, recent_lag_frames; /* EARLY's recent window */
     int64_t lta_resume_frame;     /* LTA input before this was in an event */
     int in_event;                 /* LTA frozen, no re-trigger */
+    int watch_early;              /* peaks and troughs followed for EARLY */
     int64_t event_start;
 
     enum pick_state state;
@@ -179,6 +196,8 @@ es_detector es_detector_create(const es_detector_config *cfg, es_error *err)
     d->release_ratio = pow(10.0, c.release_db / 10.0);
     d->min_level = pow(10.0, c.min_level_dbfs / 10.0);
     d->lta_lag_frames = (int64_t)(LTA_LAG_S * fs);
+    d->recent_lag_frames = (int64_t)(RECENT_LAG_S * fs);
+    d->recent_frames = (int64_t)(RECENT_S * fs) + 1;
     if (d->lta_lag_frames > (int64_t)HIST_LEN / 2)
         d->lta_lag_frames = (int64_t)HIST_LEN / 2;
     d->warmup_frames = (int64_t)(c.lta_s * fs) + d->lta_lag_frames;
@@ -272,7 +291,20 @@ static void enqueue(es_detector d, const es_onset *o)
     d->q_count++;
 }
 
-enum trigger_kind { FRESH, AGAIN, LOUDER };
+enum trigger_kind { FRESH, AGAIN, LOUDER, EARLY };
+
+/* Sum of squares over EARLY's recent window as it stands at `frame`:
+ * frames (frame - lag - len, frame - lag], slid on by update_band. */
+static double recent_energy(const struct es_detector_s *d, const band_state *b, int64_t frame)
+{
+    int64_t last = frame - d->recent_lag_frames;
+    double sum = 0.0;
+    for (int64_t f = last - d->recent_frames + 1; f <= last; f++) {
+        double x = hist_at(d, b, f);
+        sum += x * x;
+    }
+    return sum;
+}
 
 static void start_pick(es_detector d, int64_t frame, enum trigger_kind kind)
 {
@@ -280,10 +312,17 @@ static void start_pick(es_detector d, int64_t frame, enum trigger_kind kind)
     d->trigger_frame = frame;
     for (size_t i = 0; i < d->n_bands; i++) {
         band_state *b = &d->band[i];
-        if (kind != LOUDER)
+        if (kind == FRESH || kind == AGAIN)
             b->trigger_lta = kind == FRESH ? b->lta : b->mta;
         b->max_ratio = b->sta / fmax(b->trigger_lta, ENERGY_FLOOR);
+        b->event_peak_sta = b->sta;
+        b->trough_sta = b->sta;
+        b->recent_sum = recent_energy(d, b, frame);
     }
+    /* Once per event (a blast follows its crack once): a train of clicks
+     * (an engine cranking) otherwise gives an onset per click, which
+     * association can pair across sensors into a phantom source. */
+    d->watch_early = kind == FRESH || kind == AGAIN;
     d->in_event = 1;
     d->event_start = frame;
 }
@@ -350,6 +389,8 @@ PER_SAMPLE void step_event_state(es_detector d, int64_t frame, int held, size_t 
     if (!d->in_event)
         return;
     int64_t elapsed = frame - d->event_start;
+    if (elapsed >= d->retrigger_frames)
+        d->watch_early = 0;
     int quiet = held && elapsed >= d->dead_frames;
     if (quiet && d->state == IDLE) {
         d->in_event = 0;
@@ -383,6 +424,27 @@ PER_SAMPLE void update_band(es_detector d, band_state *b, int64_t frame, float x
     }
     if (d->state == WAIT_PICK)
         b->max_ratio = larger(b->max_ratio, b->sta / larger(b->trigger_lta, ENERGY_FLOOR));
+    if (d->watch_early) {
+        double in = lagged_sample(b, frame, d->recent_lag_frames);
+        double out = lagged_sample(b, frame, d->recent_lag_frames + d->recent_frames);
+        b->recent_sum += in * in - out * out;
+        if (b->sta > b->event_peak_sta)
+            b->event_peak_sta = b->trough_sta = b->sta;
+        else if (b->sta < b->trough_sta)
+            b->trough_sta = b->sta;
+    }
+}
+
+/* The band's first impulse has ended and a comparable one rises over the
+ * trough it left (see ENDED_RATIO). */
+static inline int rises_again(const struct es_detector_s *d, const band_state *b)
+{
+    double floor = larger(b->trigger_lta, ENERGY_FLOOR);
+    double recent = b->recent_sum / (double)d->recent_frames;
+    int ended = b->trough_sta <= ENDED_RATIO * b->event_peak_sta ||
+                b->trough_sta <= d->release_ratio * floor;
+    return ended && b->sta >= d->trigger_ratio * larger(recent, floor) &&
+           b->sta >= COMPARABLE_RATIO * b->event_peak_sta;
 }
 
 /* Which trigger, if any, the bands' current averages call for. */
@@ -391,13 +453,14 @@ PER_SAMPLE int trigger_now(const struct es_detector_s *d, int64_t frame, int ove
 {
     int64_t elapsed = frame - d->event_start;
     double level = 0.0;
-    int again = 0, louder = 0;
+    int again = 0, louder = 0, early = 0;
     for (size_t i = 0; i < n_bands; i++) {
         const band_state *b = &d->band[i];
         level = larger(level, b->sta);
         again |= b->sta >= d->trigger_ratio * larger(b->mta, ENERGY_FLOOR);
         louder |= b->sta >= SUPERSEDE_RATIO * b->picked_peak_sta &&
                   b->sta >= d->trigger_ratio * b->trigger_lta;
+        early |= d->watch_early && rises_again(d, b);
     }
     if (d->seen <= d->warmup_frames || level < d->min_level)
         return 0;
@@ -411,6 +474,10 @@ PER_SAMPLE int trigger_now(const struct es_detector_s *d, int64_t frame, int ove
     }
     if (d->in_event && d->state != WAIT_PICK && elapsed < d->retrigger_frames && louder) {
         *kind = LOUDER;
+        return 1;
+    }
+    if (d->in_event && d->state == IDLE && elapsed < d->retrigger_frames && early) {
+        *kind = EARLY;
         return 1;
     }
     return 0;
@@ -531,6 +598,7 @@ void es_detector_restart(es_detector d, int64_t frame)
     d->lta_resume_frame = frame + d->lta_lag_frames; /* the lag reads no silence */
     d->seen = 0;
     d->in_event = 0;
+    d->watch_early = 0;
     d->state = IDLE;
 }
 
