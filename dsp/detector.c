@@ -315,14 +315,16 @@ static void start_pick(es_detector d, int64_t frame, enum trigger_kind kind)
         if (kind == FRESH || kind == AGAIN)
             b->trigger_lta = kind == FRESH ? b->lta : b->mta;
         b->max_ratio = b->sta / fmax(b->trigger_lta, ENERGY_FLOOR);
-        b->event_peak_sta = b->sta;
-        b->trough_sta = b->sta;
-        b->recent_sum = recent_energy(d, b, frame);
     }
     /* Once per event (a blast follows its crack once): a train of clicks
      * (an engine cranking) otherwise gives an onset per click, which
      * association can pair across sensors into a phantom source. */
     d->watch_early = kind == FRESH || kind == AGAIN;
+    for (size_t i = 0; i < d->n_bands && d->watch_early; i++) {
+        band_state *b = &d->band[i];
+        b->event_peak_sta = b->trough_sta = b->sta;
+        b->recent_sum = recent_energy(d, b, frame);
+    }
     d->in_event = 1;
     d->event_start = frame;
 }
@@ -435,8 +437,8 @@ PER_SAMPLE void update_band(es_detector d, band_state *b, int64_t frame, float x
     }
 }
 
-/* The band's first impulse has ended and a comparable one rises over the
- * trough it left (see ENDED_RATIO). */
+/* The band's first impulse has ended and a comparable one rises suddenly:
+ * over the energy of the recent window (see ENDED_RATIO). */
 static inline int rises_again(const struct es_detector_s *d, const band_state *b)
 {
     double floor = larger(b->trigger_lta, ENERGY_FLOOR);
