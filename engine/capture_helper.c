@@ -60,15 +60,17 @@ static void set_message(es_pa_shm *m, const char *fmt, ...)
 static int pa_initialised;
 
 /* Reports a terminal state and leaves. A device that could not be opened
- * leaves the audio server working, so PortAudio is closed properly (a JACK
- * client that just vanishes costs the server a timeout); a lost one is
- * not touched again. */
+ * leaves the audio server working, so PortAudio is closed properly, and
+ * before the state is published: the parent SIGKILLs a helper that has
+ * said FAILED, and a JACK client killed halfway through closing left
+ * jackd 1.9.21 unable to stop on SIGTERM. A lost one is not touched
+ * again. */
 static _Noreturn void finish(es_pa_shm *m, int state, int kind)
 {
-    m->error_kind = kind;
-    atomic_store_explicit(&m->state, state, memory_order_release);
     if (state == ES_PA_FAILED && pa_initialised)
         Pa_Terminate();
+    m->error_kind = kind;
+    atomic_store_explicit(&m->state, state, memory_order_release);
     _exit(state == ES_PA_STOPPED ? 0 : 3);
 }
 

@@ -11,7 +11,10 @@
 # JACK's shared registry has room for 8 servers, and the entry of a server
 # that was SIGKILLed is only reclaimed by a server of the same name: names
 # are therefore stable (no pid in them), and a test that killed its server
-# starts it once more at exit and stops it cleanly.
+# (on purpose, or because it would not stop on SIGTERM) starts it once more
+# at exit and stops it cleanly. Should the registry be full all the same
+# (entries left by runs that were themselves killed), jack_start reclaims
+# the entries of dead es_live_* servers and tries once more.
 #
 # The caller sets: build (the build directory), work (a scratch directory).
 
@@ -37,13 +40,18 @@ wait_until() {
   done
 }
 
-# stop_pid PID [SIGNAL]: signal, wait up to 5 s, then SIGKILL.
+# stop_pid PID [SIGNAL]: signal, wait up to 5 s, then SIGKILL; returns 1
+# if it had to SIGKILL.
 stop_pid() {
-  local pid=$1 sig=${2:-TERM}
+  local pid=$1 sig=${2:-TERM} forced=0
   [ -n "$pid" ] || return 0
   kill -"$sig" "$pid" 2>/dev/null || return 0
-  wait_until 5 eval "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null
+  if ! wait_until 5 eval "! kill -0 $pid 2>/dev/null"; then
+    kill -9 "$pid" 2>/dev/null
+    forced=1
+  fi
   wait "$pid" 2>/dev/null || true
+  return $forced
 }
 
 jack_name() { echo "es_live_${1}_$(printf %s "$work" | cksum | cut -d' ' -f1)"; }
@@ -55,11 +63,53 @@ jack_start() {
   # 1024-frame periods (21 ms): a busy CI machine has that long to run the
   # two clients' callbacks in each cycle. No -S (sync mode): a client that
   # dies then wedges jackd 1.9.21 for good, and our helpers are killed.
-  jackd -n "$name" --no-realtime -d dummy -r "$rate" -p 1024 -C 8 -P 2 \
-    >>"$work/jackd.log" 2>&1 &
+  jack_launch "$name" "$rate"
+  if ! jack_wait_up && jack_registry_full; then
+    stop_pid "$JACK_PID" || true
+    jack_reclaim_stale
+    jack_launch "$name" "$rate"
+    jack_wait_up || jack_start_failed "$name"
+  fi
+  jack_lsp >/dev/null 2>&1 || jack_start_failed "$name"
+}
+
+# jack_wait_up: 0 once the server answers; 1 if it exited or 15 s passed.
+jack_wait_up() {
+  wait_until 15 eval "jack_lsp >/dev/null 2>&1 || ! kill -0 $JACK_PID 2>/dev/null"
+  jack_lsp >/dev/null 2>&1
+}
+
+jack_launch() {
+  jackd -n "$1" --no-realtime -d dummy -r "$2" -p 1024 -C 8 -P 2 >>"$work/jackd.log" 2>&1 &
   JACK_PID=$!
   JACK_KILLED=0
-  wait_until 15 jack_lsp >/dev/null 2>&1 || fail "jackd $name did not start (see $work/jackd.log)"
+}
+
+jack_start_failed() {
+  tail -n 20 "$work/jackd.log" >&2
+  fail "jackd $1 did not start (its log is above)"
+}
+
+jack_registry_full() { grep -q "Too many servers already active" "$work/jackd.log"; }
+
+# jack_reclaim_stale: frees the registry entries of es_live_* servers whose
+# process is gone, by starting a server of that name and stopping it. The
+# registry (/dev/shm/jack-shm-registry, jackd2 1.9.x) is a 24-byte header
+# then 8 entries of 264 bytes: pid (int32), then "jack-UID:NAME:".
+jack_reclaim_stale() {
+  local reg=/dev/shm/jack-shm-registry i off pid entry name
+  [ -r "$reg" ] || return 0
+  for i in 0 1 2 3 4 5 6 7; do
+    off=$((24 + i * 264))
+    pid=$(od -A n -t d4 -j "$off" -N 4 "$reg" | tr -d ' ')
+    [ -n "$pid" ] && [ "$pid" -gt 0 ] && [ ! -d "/proc/$pid" ] || continue
+    entry=$(dd if="$reg" bs=1 skip=$((off + 4)) count=257 2>/dev/null | tr -d '\0')
+    name=${entry#jack-*:}
+    name=${name%:}
+    case $name in es_live_*) ;; *) continue ;; esac
+    log "reclaiming the registry entry of dead JACK server $name (pid $pid)"
+    JACK_DEFAULT_SERVER=$name jack_release_named "$name"
+  done
 }
 
 jack_kill() { # SIGKILL: the server vanishes as an unplugged interface would
@@ -71,13 +121,21 @@ jack_kill() { # SIGKILL: the server vanishes as an unplugged interface would
 
 # A killed server's registry entry: reclaimed by starting it again, freed
 # by a clean stop.
-jack_release() {
-  jack_files_remove
-  jackd -n "$JACK_DEFAULT_SERVER" --no-realtime -d dummy -r 48000 -p 1024 -C 1 -P 1 \
-    >>"$work/jackd.log" 2>&1 &
+jack_release() { jack_release_named "$JACK_DEFAULT_SERVER"; }
+
+jack_release_named() {
+  local name=$1
+  JACK_DEFAULT_SERVER=$name jack_files_remove
+  jackd -n "$name" --no-realtime -d dummy -r 48000 -p 1024 -C 1 -P 1 >>"$work/jackd.log" 2>&1 &
   local pid=$!
-  wait_until 10 jack_lsp >/dev/null 2>&1 || true
-  stop_pid "$pid"
+  wait_until 10 eval "JACK_DEFAULT_SERVER=$name jack_lsp >/dev/null 2>&1" || true
+  stop_pid "$pid" || log "JACK server $name had to be killed; its registry entry stays"
+}
+
+# jack_stop: the server stopped cleanly, or killed and marked for release.
+jack_stop() {
+  stop_pid "$JACK_PID" || JACK_KILLED=1
+  JACK_PID=""
 }
 
 jack_files_remove() {
@@ -86,9 +144,9 @@ jack_files_remove() {
 }
 
 cleanup() {
-  stop_pid "$PLAYER_PID"
-  stop_pid "$ENGINE_PID" INT
-  stop_pid "$JACK_PID"
+  stop_pid "$PLAYER_PID" || true
+  stop_pid "$ENGINE_PID" INT || true
+  jack_stop
   if [ -n "${JACK_DEFAULT_SERVER:-}" ]; then
     [ "$JACK_KILLED" -eq 1 ] && jack_release
     jack_files_remove

@@ -41,6 +41,6 @@ sed -i 's/"channel": 7,/"channel": 20,/' "$work/channels.json"
 expect_refusal "$work/channels.json" \
   "channels.json: audio.device: \"system\" has 8 input channels, sensors[7].channel needs 21"
 
-stop_pid "$JACK_PID" && JACK_PID=""
+jack_stop
 cp "$base" "$work/noserver.json" && set_device "$work/noserver.json" system
 expect_refusal "$work/noserver.json" "noserver.json: audio.device: \"system\" not found"
