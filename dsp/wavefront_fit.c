@@ -1,5 +1,6 @@
 /* Point-source fit of arrival times (see wavefront_fit.h). */
 #include "wavefront_fit.h"
+#include "solve3.h"
 
 #include <math.h>
 
@@ -43,26 +44,6 @@ static double settle_t0(const problem *p, source *s)
     return ss;
 }
 
-/* Solves the 3 x 3 system a x = b by Cramer's rule; 0 when singular. */
-static int solve3(const double a[3][3], const double b[3], double x[3])
-{
-    double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
-                 a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
-                 a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
-    if (!(fabs(det) > 1e-300) || !isfinite(det))
-        return 0;
-    for (int k = 0; k < 3; k++) {
-        double m[3][3];
-        for (int i = 0; i < 3; i++)
-            for (int j = 0; j < 3; j++)
-                m[i][j] = j == k ? b[i] : a[i][j];
-        x[k] = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-                m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-                m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) / det;
-    }
-    return 1;
-}
-
 /* One damped Gauss-Newton step of (x, y, t0); the normal equations. */
 static void normal_equations(const problem *p, const source *s, double mu, double a[3][3],
                              double g[3])
@@ -96,7 +77,7 @@ static double descend(const problem *p, source *start)
     for (int step = 0; step < LM_STEPS; step++) {
         double a[3][3], g[3], d[3];
         normal_equations(p, &s, mu, a, g);
-        if (!solve3(a, g, d))
+        if (!es__solve3(a, g, d))
             break;
         source next = {s.x - d[0], s.y - d[1], s.t0 - d[2]};
         double next_ss = settle_t0(p, &next);
