@@ -1,0 +1,13 @@
+# earshot-siren against a real engine (issue 7, section 1): death and
+# restart of the engine, and a subscriber's reconnection through a relay
+# that is cut. Each replays a scene in real time (15-30 s), so each runs
+# alone (RUN_SERIAL): a starved machine would delay heartbeats past the
+# limits the tests check.
+set(ES_SIREN ${CMAKE_CURRENT_LIST_DIR}/siren)
+add_test(NAME siren_dead
+         COMMAND ${ES_SIREN}/siren_dead.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/scenes
+                 ${CMAKE_CURRENT_BINARY_DIR}/siren_dead_work)
+add_test(NAME siren_gap
+         COMMAND ${ES_SIREN}/siren_gap.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/scenes
+                 ${CMAKE_CURRENT_BINARY_DIR}/siren_gap_work)
+set_tests_properties(siren_dead siren_gap PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE LABELS subscribers)
