@@ -10,6 +10,7 @@ int es_cmd_demo(int argc, char **argv);     /* engine/cmd_demo.c */
 int es_cmd_check(int argc, char **argv);    /* engine/cmd_check.c */
 int es_cmd_devices(int argc, char **argv);  /* engine/devices.c */
 int es_cmd_run(int argc, char **argv);      /* engine/cmd_run.c */
+int es_cmd_keygen(int argc, char **argv);   /* engine/cmd_keygen.c */
 /* The process PortAudio runs in for `earshot run` (engine/capture_helper.c);
  * started by the engine itself as `earshot _capture-helper FD PID`. */
 int es_cmd_capture_helper(int argc, char **argv);

@@ -8,13 +8,6 @@
 #include "config_internal.h"
 #include "earshot/atmosphere.h"
 
-#define TRY(call)                   \
-    do {                            \
-        int try_rc_ = (call);       \
-        if (try_rc_ != ES_OK)       \
-            return try_rc_;         \
-    } while (0)
-
 /* Ranges of the numeric keys: wide enough for any real site, narrow enough
  * that a typo (a value in feet, a missing decimal point) is caught. */
 static const cfg_num_rule lat_rule = {.required = true, .lo = -90, .hi = 90};
@@ -153,14 +146,15 @@ static int parse_atmosphere(const cfg_ctx *ctx, json_t *root, es_site_config *cf
 
 static int parse_publish(const cfg_ctx *ctx, json_t *root, es_site_config *cfg)
 {
-    static const char *const publish_keys[] = {"endpoint", NULL};
+    static const char *const publish_keys[] = {"endpoint", "curve", NULL};
     static const cfg_str_rule endpoint_rule = {.required = true, .max_bytes = ES_ENDPOINT_MAX - 1};
     json_t *publish;
     TRY(cfg_get_object(ctx, root, "", "publish", true, &publish));
     cfg_warn_unknown_keys(ctx, publish, "publish", publish_keys);
     TRY(cfg_get_string(ctx, publish, "publish", "endpoint", &endpoint_rule, cfg->endpoint,
                        sizeof cfg->endpoint, NULL));
-    return cfg_check_endpoint(ctx, "publish.endpoint", cfg->endpoint);
+    TRY(cfg_check_endpoint(ctx, "publish.endpoint", cfg->endpoint));
+    return cfg_parse_publish_curve(ctx, publish, &cfg->curve);
 }
 
 /* The band must sit below Nyquist: an explicit band_hi_hz at or above it is

@@ -17,6 +17,15 @@
  * the cap keeps a wrong path (a recording, /dev/zero) from being slurped. */
 #define ES_CONFIG_MAX_BYTES ((size_t)1 << 20)
 
+/* Returns from the calling function when `call` fails: the first problem
+ * found is the one reported. */
+#define TRY(call)                   \
+    do {                            \
+        int try_rc_ = (call);       \
+        if (try_rc_ != ES_OK)       \
+            return try_rc_;         \
+    } while (0)
+
 /* Long enough for "sensors[127].channel" and a shortened unknown key. */
 #define CFG_PATH_MAX 160
 
@@ -90,6 +99,14 @@ int cfg_get_string(const cfg_ctx *ctx, json_t *obj, const char *parent,
 /* "an object", "a string", "true", ...: for "must be X, not Y". */
 const char *cfg_type_name(const json_t *v);
 
+/* Reads up to cap bytes of the file `path`, opened without blocking (a
+ * FIFO would wait for a writer forever) and only if it is a regular file;
+ * `what` names what it should be ("config file"). *size_bytes and *mode
+ * (NULL: not wanted) get its size and permission bits. ES_OK, or ES_EIO
+ * with "<path>: <reason>". Shared with the key files (curve_keys.c). */
+int cfg_read_regular_file(const char *path, const char *what, char *buf, size_t cap,
+                          size_t *len, long long *size_bytes, unsigned *mode, es_error *err);
+
 /* Parses the text into a JSON object (the caller owns it) or fails with a
  * message that gives the line and column. */
 int cfg_parse_text(const cfg_ctx *ctx, const char *text, size_t len,
@@ -101,5 +118,9 @@ int cfg_check_endpoint(const cfg_ctx *ctx, const char *path,
 /* Sensor layout: no two closer than 0.01 m (error); all on one line
  * (warning). */
 int cfg_check_sensor_layout(const cfg_ctx *ctx, const es_site_config *cfg);
+/* publish.curve, optional (engine/config_curve.c): reads and checks the
+ * secret key file (relative to the config's directory) and the client
+ * keys; leaves *curve alone when the key is absent. */
+int cfg_parse_publish_curve(const cfg_ctx *ctx, json_t *publish, es_curve_config *curve);
 
 #endif

@@ -172,9 +172,8 @@ int cfg_parse_text(const cfg_ctx *ctx, const char *text, size_t len, json_t **ro
     return ES_OK;
 }
 
-/* Reads up to ES_CONFIG_MAX_BYTES + 1 bytes, so an oversized file is seen
- * as such even if it grew after fstat. */
-static int read_all(const cfg_ctx *ctx, int fd, char *buf, size_t cap, size_t *len)
+static int read_all(int fd, const char *path, char *buf, size_t cap, size_t *len,
+                    es_error *err)
 {
     size_t got = 0;
     while (got < cap) {
@@ -182,8 +181,7 @@ static int read_all(const cfg_ctx *ctx, int fd, char *buf, size_t cap, size_t *l
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return es_error_set(ctx->err, ES_EIO, "%s: cannot read: %s", ctx->name,
-                                strerror(errno));
+            return es_error_set(err, ES_EIO, "%s: cannot read: %s", path, strerror(errno));
         if (n == 0)
             break;
         got += (size_t)n;
@@ -192,27 +190,27 @@ static int read_all(const cfg_ctx *ctx, int fd, char *buf, size_t cap, size_t *l
     return ES_OK;
 }
 
-/* Opens without blocking (a FIFO would otherwise wait for a writer) and
- * accepts only regular files. */
-static int open_regular(const cfg_ctx *ctx, const char *path, int *fd_out, off_t *size)
+int cfg_read_regular_file(const char *path, const char *what, char *buf, size_t cap,
+                          size_t *len, long long *size_bytes, unsigned *mode, es_error *err)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
-        return es_error_set(ctx->err, ES_EIO, "%s: cannot open: %s", ctx->name, strerror(errno));
+        return es_error_set(err, ES_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return es_error_set(ctx->err, ES_EIO, "%s: cannot stat: %s", ctx->name, strerror(e));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return es_error_set(ctx->err, ES_EIO, "%s: %s, not a config file", ctx->name,
-                            S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
-    }
-    *fd_out = fd;
-    *size = st.st_size;
-    return ES_OK;
+    int rc = ES_OK;
+    if (fstat(fd, &st) != 0)
+        rc = es_error_set(err, ES_EIO, "%s: cannot stat: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        rc = es_error_set(err, ES_EIO, "%s: %s, not a %s", path,
+                          S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file", what);
+    else
+        rc = read_all(fd, path, buf, cap, len, err);
+    close(fd);
+    if (rc == ES_OK && size_bytes != NULL)
+        *size_bytes = (long long)st.st_size;
+    if (rc == ES_OK && mode != NULL)
+        *mode = (unsigned)(st.st_mode & 07777);
+    return rc;
 }
 
 int es_site_config_load(const char *path, es_site_config *out, es_warn_fn warn,
@@ -221,26 +219,19 @@ int es_site_config_load(const char *path, es_site_config *out, es_warn_fn warn,
     if (path == NULL || out == NULL)
         return es_error_set(err, ES_EINVAL, "es_site_config_load: NULL %s",
                             path == NULL ? "path" : "output");
-    cfg_ctx ctx = {.name = path, .warn = warn, .warn_ctx = warn_ctx, .err = err};
-    int fd = -1;
-    off_t size = 0;
-    int rc = open_regular(&ctx, path, &fd, &size);
-    if (rc != ES_OK)
-        return rc;
-    if ((unsigned long long)size > ES_CONFIG_MAX_BYTES) {
-        close(fd);
-        return es_error_set(err, ES_EINVAL,
-                            "%s: %lld bytes, larger than the %zu-byte limit for a site config",
-                            path, (long long)size, ES_CONFIG_MAX_BYTES);
-    }
     char *buf = malloc(ES_CONFIG_MAX_BYTES + 1);
-    if (buf == NULL) {
-        close(fd);
+    if (buf == NULL)
         return es_error_set(err, ES_ENOMEM, "%s: out of memory", path);
-    }
+    /* One byte over the limit, so a file that grew after fstat is seen as
+     * oversized too. */
     size_t len = 0;
-    rc = read_all(&ctx, fd, buf, ES_CONFIG_MAX_BYTES + 1, &len);
-    close(fd);
+    long long size = 0;
+    int rc = cfg_read_regular_file(path, "config file", buf, ES_CONFIG_MAX_BYTES + 1, &len,
+                                   &size, NULL, err);
+    if (rc == ES_OK && (unsigned long long)size > ES_CONFIG_MAX_BYTES)
+        rc = es_error_set(err, ES_EINVAL,
+                          "%s: %lld bytes, larger than the %zu-byte limit for a site config",
+                          path, size, ES_CONFIG_MAX_BYTES);
     if (rc == ES_OK)
         rc = es_site_config_parse(buf, len, path, out, warn, warn_ctx, err);
     free(buf);

@@ -27,6 +27,9 @@ static const char usage_text[] =
     "        validate a site config (and that INPUT fits it), then exit\n"
     "  devices\n"
     "        list PortAudio input devices with channels and default rates\n"
+    "  keygen PREFIX\n"
+    "        write a CURVE key pair, PREFIX.key (secret) and PREFIX.pub, for\n"
+    "        encrypted alerts (publish.curve in the site config)\n"
     "\n"
     "options:\n"
     "  -h, --help      this help (also: earshot <command> --help)\n"
@@ -64,6 +67,8 @@ int main(int argc, char **argv)
         return es_cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "devices") == 0)
         return es_cmd_devices(argc - 1, argv + 1);
+    if (strcmp(cmd, "keygen") == 0)
+        return es_cmd_keygen(argc - 1, argv + 1);
     fprintf(stderr, "earshot: unknown command '%s' (try earshot --help)\n", cmd);
     return ES_EXIT_USAGE;
 }

@@ -13,6 +13,9 @@
  * seq starts at 0 and counts every message the publisher builds, sent or
  * not, so a message that fails on the socket is a visible gap in seq.
  *
+ * With publish.curve the socket is a CURVE server, and a ZAP handler on a
+ * thread of its own admits the listed subscriber keys (publisher_curve.c).
+ *
  * Not thread-safe: one thread owns a publisher (ZeroMQ sockets are not
  * thread-safe either). */
 #include "earshot/publisher.h"
@@ -30,6 +33,7 @@
 #include <zmq.h>
 
 #include "message_json.h"
+#include "publisher_curve.h"
 
 /* Largest body: a heartbeat of ES_MAX_SENSORS sensors is about 25 kB. */
 #define ES_BODY_MAX (64 * 1024)
@@ -40,6 +44,7 @@
 struct es_publisher_s {
     void *zctx;
     void *sock;
+    es_zap zap;                            /* NULL: a plain stream */
     char endpoint[ES_BOUND_ENDPOINT_MAX];  /* as bound (port resolved) */
     int events_fd;                         /* -1: no events file */
     int events_fd_owned;                   /* 0 for stdout */
@@ -118,8 +123,21 @@ static int tcp_port_valid(const char *endpoint)
     return atol(port) <= 65535;
 }
 
+/* With publish.curve: a CURVE server whose ZAP handler runs before the
+ * socket binds, so no subscriber is ever admitted unchecked. */
+static int curve_open(es_publisher p, const es_publisher_config *cfg,
+                      const es_site_config *site, es_error *err)
+{
+    if (!site->curve.enabled)
+        return ES_OK;
+    const es_zap_config zc = {.zctx = p->zctx, .sock = p->sock, .curve = &site->curve,
+                              .log = cfg->log, .log_ctx = cfg->log_ctx};
+    p->zap = es_zap_create(&zc, err);
+    return p->zap != NULL ? ES_OK : ES_EIO;
+}
+
 static int socket_open(es_publisher p, const es_publisher_config *cfg,
-                       es_error *err)
+                       const es_site_config *site, es_error *err)
 {
     if (!tcp_port_valid(cfg->endpoint))
         return es_error_set(err, ES_EINVAL,
@@ -142,6 +160,8 @@ static int socket_open(es_publisher p, const es_publisher_config *cfg,
         || set_int_option(p->sock, ZMQ_LINGER, 0) != 0)
         return es_error_set(err, ES_EIO, "publisher: cannot set socket options: %s",
                             zmq_strerror(zmq_errno()));
+    if (curve_open(p, cfg, site, err) != ES_OK)
+        return ES_EIO;
     /* libzmq 4.3 binds "tcp://host:0" to a free port, like "tcp://host:*";
      * ZMQ_LAST_ENDPOINT tells which. */
     if (zmq_bind(p->sock, cfg->endpoint) != 0)
@@ -289,7 +309,7 @@ es_publisher es_publisher_create(const es_publisher_config *cfg,
     p->n_ids = site->n_sensors;
     for (size_t i = 0; i < site->n_sensors; i++)
         memcpy(p->ids[i], site->sensors[i].id, ES_SENSOR_ID_MAX);
-    if (socket_open(p, cfg, err) != ES_OK
+    if (socket_open(p, cfg, site, err) != ES_OK
         || events_open(p, cfg->events_path, err) != ES_OK) {
         p->linger_ms = 0;
         es_publisher_destroy(&p);
@@ -312,10 +332,12 @@ void es_publisher_destroy(es_publisher *pp)
         set_int_option(p->sock, ZMQ_LINGER, p->linger_ms);
         zmq_close(p->sock);
     }
+    /* Terminating the context also ends the ZAP thread (ETERM). */
     if (p->zctx != NULL) {
         while (zmq_ctx_term(p->zctx) != 0 && zmq_errno() == EINTR) {
         }
     }
+    es_zap_destroy(&p->zap);
     free(p->events_path);
     free(p);
     *pp = NULL;

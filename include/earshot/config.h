@@ -25,6 +25,13 @@ extern "C" {
 #define ES_MIN_SENSORS_TO_LOCATE 4
 #define ES_SENSOR_ID_MAX 32
 #define ES_ENDPOINT_MAX 256
+/* CURVE keys (README "Encrypted alerts"): 32 bytes, written as 40 Z85
+ * characters. */
+#define ES_CURVE_KEY_BYTES 32
+#define ES_CURVE_KEY_Z85_LEN 40
+/* Sirens, consoles and relays of one camp: dozens, not thousands. */
+#define ES_CURVE_MAX_CLIENTS 256
+#define ES_PATH_MAX 1024
 
 typedef struct {
     char id[ES_SENSOR_ID_MAX];   /* unique, non-empty */
@@ -59,6 +66,18 @@ typedef struct {
                                     position (survey accuracy), default 0.05 */
 } es_detection_config;
 
+/* Extension, optional: publish.curve. CURVE encryption and authentication
+ * on the publish socket; only subscribers whose public key is listed get
+ * through. The secret key is read from its file at load time. */
+typedef struct {
+    int enabled;                 /* publish.curve given */
+    char secret_key_file[ES_PATH_MAX]; /* as opened: relative to the config
+                                          file's directory */
+    unsigned char secret_key[ES_CURVE_KEY_BYTES];
+    size_t n_client_keys;        /* 0: every subscriber is refused */
+    unsigned char client_keys[ES_CURVE_MAX_CLIENTS][ES_CURVE_KEY_BYTES];
+} es_curve_config;
+
 typedef struct {
     char name[128];
     double origin_lat_deg, origin_lon_deg, origin_alt_m;
@@ -68,6 +87,7 @@ typedef struct {
     es_sensor_config sensors[ES_MAX_SENSORS];
     es_atmosphere_config atmosphere;
     char endpoint[ES_ENDPOINT_MAX];
+    es_curve_config curve;
     es_detection_config detection;
 } es_site_config;
 
@@ -80,7 +100,9 @@ typedef void (*es_warn_fn)(void *ctx, const char *msg);
 int es_site_config_load(const char *path, es_site_config *out,
                         es_warn_fn warn, void *warn_ctx, es_error *err);
 
-/* Same rules, on a JSON text held in memory; `name` is used in messages. */
+/* Same rules, on a JSON text held in memory; `name` is used in messages,
+ * and a relative publish.curve.secret_key_file is taken from the directory
+ * of `name` (the working directory when `name` has no '/'). */
 int es_site_config_parse(const char *json_text, size_t len, const char *name,
                          es_site_config *out, es_warn_fn warn, void *warn_ctx,
                          es_error *err);

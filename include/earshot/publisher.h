@@ -37,7 +37,10 @@ typedef struct {
     /* Added to t_origin (seconds after the first sample) in messages: 0 in
      * replay, the stream's UNIX start time live. */
     double t_origin_offset_s;
-    es_log_fn log;               /* where send failures are reported */
+    es_log_fn log;               /* where send failures are reported; with
+                                    site->curve enabled also refused
+                                    subscribers, from the publisher's ZAP
+                                    thread: it must be thread-safe */
     void *log_ctx;
 } es_publisher_config;
 
@@ -62,6 +65,9 @@ typedef struct {
     es_sensor_health sensors[ES_MAX_SENSORS];
 } es_heartbeat;
 
+/* With site->curve enabled, the socket is a CURVE server with the
+ * configured secret key, and a ZAP handler (RFC 27) on its own thread admits
+ * only the subscribers whose public key is in site->curve.client_keys. */
 es_publisher es_publisher_create(const es_publisher_config *cfg,
                                  const es_site_config *site, es_error *err);
 
@@ -90,6 +96,32 @@ uint64_t es_publisher_failures(es_publisher p);
 /* Flushes the events file and closes the socket, lingering up to linger_ms
  * so queued messages reach subscribers. Sets *p to NULL. */
 void es_publisher_destroy(es_publisher *p);
+
+/* ---- CURVE key files (README "Encrypted alerts") ----------------------
+ * A key file holds one key in Z85: 40 characters and a newline. */
+
+/* Decodes exactly ES_CURVE_KEY_Z85_LEN characters of z85 (no terminator
+ * needed). Only the canonical spelling, the one zmq_z85_encode gives back,
+ * is accepted, so equal keys compare equal as text too. ES_OK or ES_EINVAL. */
+int es_curve_key_from_z85(const char *z85, size_t len,
+                          unsigned char key[ES_CURVE_KEY_BYTES]);
+
+/* Reads the key in `path` (a trailing newline is allowed). *mode_out (may
+ * be NULL) gets the file's permission bits, for a warning when a secret key
+ * is readable by others. ES_EIO: cannot open or read it, or not a regular
+ * file; ES_EINVAL: it does not hold one key. Messages start with the path. */
+int es_curve_key_file_read(const char *path, unsigned char key[ES_CURVE_KEY_BYTES],
+                           unsigned *mode_out, es_error *err);
+
+/* Makes a new key pair (zmq_curve_keypair) and writes PREFIX.key (the
+ * secret key, mode 0600) and PREFIX.pub (the public key, mode 0644). Both
+ * are created exclusively, so an existing file is never overwritten and the
+ * secret key is never readable by others, even briefly; on failure nothing
+ * is left behind. public_z85 (may be NULL) gets the public key and a NUL.
+ * ES_EINVAL: a file exists, or the directory does not; ES_EIO: any other
+ * failure. */
+int es_curve_keypair_write(const char *prefix,
+                           char public_z85[ES_CURVE_KEY_Z85_LEN + 1], es_error *err);
 
 /* CLOCK_MONOTONIC and CLOCK_REALTIME in seconds. */
 double es_clock_mono_s(void);

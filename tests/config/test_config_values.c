@@ -11,21 +11,7 @@
 
 #include "../dsp/check.h"
 #include "earshot/config.h"
-
-#define MAX_WARNINGS 16
-
-typedef struct {
-    int n;
-    char msg[MAX_WARNINGS][512];
-} warnings;
-
-static void collect(void *ctx, const char *msg)
-{
-    warnings *w = ctx;
-    if (w->n < MAX_WARNINGS)
-        snprintf(w->msg[w->n], sizeof w->msg[0], "%s", msg);
-    w->n++;
-}
+#include "warnings.h"
 
 static int parse(const char *text, es_site_config *cfg, warnings *w, es_error *err)
 {
