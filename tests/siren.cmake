@@ -10,4 +10,7 @@ add_test(NAME siren_dead
 add_test(NAME siren_gap
          COMMAND ${ES_SIREN}/siren_gap.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/scenes
                  ${CMAKE_CURRENT_BINARY_DIR}/siren_gap_work)
-set_tests_properties(siren_dead siren_gap PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE LABELS subscribers)
+add_test(NAME siren_curve
+         COMMAND ${ES_SIREN}/siren_curve.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/scenes
+                 ${CMAKE_CURRENT_BINARY_DIR}/siren_curve_work)
+set_tests_properties(siren_dead siren_gap siren_curve PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE LABELS subscribers)
