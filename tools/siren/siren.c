@@ -81,7 +81,7 @@ static int usage_error(const char *fmt, const char *detail)
 {
     fputs("earshot-siren: ", stderr);
     fprintf(stderr, fmt, detail);
-    fputs("\n(earshot-siren --help for usage)\n", stderr);
+    fputs(" (earshot-siren --help for usage)\n", stderr);
     return 2;
 }
 
