@@ -13,6 +13,9 @@ packages=(
   libsndfile1-dev                            # recorded audio
   libjansson-dev                             # JSON
   libproj-dev                                # geodesy (WGS84 <-> local plane)
+  python3 python3-zmq                        # the Python example subscriber; test helpers
+  tmux                                       # the console test reads the screen
+  libxml2-utils                              # xmllint: CoT messages against the schema
 )
 
 missing=()
