@@ -275,12 +275,10 @@ static int run(console_state *st, es_sub s, const console_options *o, char *why,
 static void handle_signals(void)
 {
     /* no SA_RESTART: a signal ends the wait for the next item at once */
+    es_sub_handle_stop_signals(on_signal); /* a closed stdout: a write error, exit 1 */
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGWINCH, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN); /* a closed stdout is a write error, exit 1 */
 }
 
 int main(int argc, char **argv)

@@ -148,11 +148,7 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &sub, &opt);
     if (rc != 0)
         return rc < 0 ? 0 : rc;
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    es_sub_handle_stop_signals(on_signal);
 
     es_error err = {{0}};
     es_sub s = es_sub_create(&sub, &err);

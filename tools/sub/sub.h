@@ -83,6 +83,11 @@ uint64_t es_sub_missed(const es_sub s);
 
 void es_sub_destroy(es_sub *s);
 
+/* The tools' signals: handler for SIGINT and SIGTERM (a stop request),
+ * SIGPIPE ignored (a closed output is a write error to report, not a
+ * silent death). */
+void es_sub_handle_stop_signals(void (*handler)(int));
+
 /* Seconds on the monotonic clock (for the tools' timers). */
 double es_sub_now_s(void);
 

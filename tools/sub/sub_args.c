@@ -1,6 +1,8 @@
 /* The subscriber tools' common options (see sub.h). */
+#define _POSIX_C_SOURCE 200809L
 #include "sub.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <zmq.h>
@@ -56,4 +58,13 @@ int es_sub_check_config(const es_sub_config *cfg, es_error *err)
     if (cfg->server_key[0] == '\0' && cfg->key_file[0] != '\0')
         return es_error_set(err, ES_EINVAL, "--key-file needs --server-key (the engine's key)");
     return ES_OK;
+}
+
+void es_sub_handle_stop_signals(void (*handler)(int))
+{
+    struct sigaction sa = {.sa_handler = handler};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
 }
