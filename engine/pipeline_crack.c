@@ -38,7 +38,8 @@
  * sensors. An earlier wavefront with the blast's very shape (the same
  * launcher firing again, a ripple) is not tried. */
 #define CRACK_LEAD_SPREAD_S 0.002
-/* Fits per blast: each costs 5-50 ms. */
+/* Earlier events tried per blast, each with one fit per side of a line
+ * array: a fit takes 7-14 ms, 32 ms at most (bench_shellpath). */
 #define MAX_SHELL_FITS 4
 
 void es_pl_forget_crack(es_pipeline p)

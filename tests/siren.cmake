@@ -13,4 +13,9 @@ add_test(NAME siren_gap
 add_test(NAME siren_curve
          COMMAND ${ES_SIREN}/siren_curve.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/scenes
                  ${CMAKE_CURRENT_BINARY_DIR}/siren_curve_work)
+# Messages that break the contract, from a fake engine (no replay).
+add_test(NAME siren_bad
+         COMMAND ${ES_SIREN}/siren_bad.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/scenes
+                 ${CMAKE_CURRENT_BINARY_DIR}/siren_bad_work)
+set_tests_properties(siren_bad PROPERTIES TIMEOUT 60 LABELS subscribers)
 set_tests_properties(siren_dead siren_gap siren_curve PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE LABELS subscribers)

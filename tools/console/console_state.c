@@ -43,12 +43,6 @@ void console_state_destroy(console_state **st)
 
 /* ------------------------------------------------------------ fields */
 
-static double num(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 static void text(char *dst, size_t size, const json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
@@ -87,8 +81,8 @@ static void apply_sensors(console_state *st, const json_t *list)
         cs_sensor *d = &st->sensors[st->n_sensors++];
         text(d->id, sizeof d->id, s, "id");
         d->ok = json_is_true(json_object_get(s, "ok"));
-        d->level_dbfs = num(s, "level_dbfs");
-        d->peak_dbfs = num(s, "peak_dbfs");
+        d->level_dbfs = es_sub_number(s, "level_dbfs");
+        d->peak_dbfs = es_sub_number(s, "peak_dbfs");
         sensor_flags(s, d->flags, sizeof d->flags);
     }
 }
@@ -99,17 +93,17 @@ static void apply_heartbeat(console_state *st, const json_t *b, double now_s)
     st->last_heartbeat_s = now_s;
     cs_engine *e = &st->engine;
     const json_t *air = json_object_get(b, "atmosphere");
-    e->uptime_s = num(b, "uptime_s");
-    e->stream_time_s = num(b, "stream_time_s");
-    e->overruns = num(b, "overruns");
-    e->events = num(b, "events");
-    e->alerts = num(b, "alerts");
-    e->temperature_c = num(air, "temperature_c");
-    e->wind_speed_mps = num(air, "wind_speed_mps");
-    e->wind_from_deg = num(air, "wind_from_deg");
-    e->speed_of_sound_mps = num(air, "speed_of_sound_mps");
-    e->humidity_pct = num(air, "humidity_pct");
-    e->pressure_kpa = num(air, "pressure_kpa");
+    e->uptime_s = es_sub_number(b, "uptime_s");
+    e->stream_time_s = es_sub_number(b, "stream_time_s");
+    e->overruns = es_sub_number(b, "overruns");
+    e->events = es_sub_number(b, "events");
+    e->alerts = es_sub_number(b, "alerts");
+    e->temperature_c = es_sub_number(air, "temperature_c");
+    e->wind_speed_mps = es_sub_number(air, "wind_speed_mps");
+    e->wind_from_deg = es_sub_number(air, "wind_from_deg");
+    e->speed_of_sound_mps = es_sub_number(air, "speed_of_sound_mps");
+    e->humidity_pct = es_sub_number(air, "humidity_pct");
+    e->pressure_kpa = es_sub_number(air, "pressure_kpa");
     text(e->version, sizeof e->version, b, "version");
     text(e->endpoint, sizeof e->endpoint, b, "endpoint");
     apply_sensors(st, json_object_get(b, "sensors"));
@@ -164,16 +158,16 @@ static void event_fields(cs_event *e, const json_t *b)
     const json_t *unc = json_object_get(b, "uncertainty"), *alt = json_object_get(b, "alternative");
     text(e->kind, sizeof e->kind, b, "kind");
     text(e->cls, sizeof e->cls, b, "class");
-    e->t_origin_s = num(b, "t_origin");
-    e->range_m = num(b, "range_m");
-    e->bearing_deg = num(b, "bearing_deg");
-    e->cep50_m = num(unc, "cep50_m");
-    e->confidence = num(b, "confidence");
+    e->t_origin_s = es_sub_number(b, "t_origin");
+    e->range_m = es_sub_number(b, "range_m");
+    e->bearing_deg = es_sub_number(b, "bearing_deg");
+    e->cep50_m = es_sub_number(unc, "cep50_m");
+    e->confidence = es_sub_number(b, "confidence");
     event_sensors(e, json_object_get(b, "sensors"));
     e->has_alternative = json_is_object(alt);
-    e->alt_range_m = num(alt, "range_m");
-    e->alt_bearing_deg = num(alt, "bearing_deg");
-    e->alt_probability = num(alt, "probability");
+    e->alt_range_m = es_sub_number(alt, "range_m");
+    e->alt_bearing_deg = es_sub_number(alt, "bearing_deg");
+    e->alt_probability = es_sub_number(alt, "probability");
 }
 
 /* An alert or event: the row of its id takes the highest revision; the

@@ -82,12 +82,6 @@ static void run(siren_state *st, const char *cmd, const char *what, char *const 
 
 /* ---------------------------------------------------------------- alerts */
 
-static double num(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 static const char *str(const json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
@@ -121,14 +115,14 @@ static alert_view view_of(const json_t *b)
     const json_t *pos = json_object_get(b, "position"), *unc = json_object_get(b, "uncertainty");
     return (alert_view){json_string_value(json_object_get(b, "id")),
                         str(b, "class"),
-                        num(b, "revision"),
-                        num(b, "confidence"),
-                        num(b, "range_m"),
-                        num(b, "bearing_deg"),
-                        num(pos, "lat"),
-                        num(pos, "lon"),
-                        num(unc, "cep50_m"),
-                        num(b, "t_origin")};
+                        es_sub_number(b, "revision"),
+                        es_sub_number(b, "confidence"),
+                        es_sub_number(b, "range_m"),
+                        es_sub_number(b, "bearing_deg"),
+                        es_sub_number(pos, "lat"),
+                        es_sub_number(pos, "lon"),
+                        es_sub_number(unc, "cep50_m"),
+                        es_sub_number(b, "t_origin")};
 }
 
 static void run_on_alert(siren_state *st, const alert_view *a, const es_sub_item *it)

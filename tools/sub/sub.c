@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,12 @@ double es_sub_now_s(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+double es_sub_number(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 /* ------------------------------------------------------------ creation */
@@ -274,9 +281,11 @@ static int parse_body(es_sub s, es_sub_item *item, const char *topic, size_t len
 {
     json_error_t jerr;
     json_t *body = json_loadb(s->buf, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (body == NULL || !json_is_object(body)) {
-        json_decref(body);
+    if (body == NULL)
         return bad(item, topic, "body is not a JSON object: %s", jerr.text);
+    if (!json_is_object(body)) {
+        json_decref(body);
+        return bad(item, topic, "%s", "body is JSON but not an object");
     }
     json_t *seq = json_object_get(body, "seq");
     if (!json_is_integer(seq) || json_integer_value(seq) < 0) {

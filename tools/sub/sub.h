@@ -88,6 +88,10 @@ void es_sub_destroy(es_sub *s);
  * silent death). */
 void es_sub_handle_stop_signals(void (*handler)(int));
 
+/* A message body's number field: NAN when absent or not a number (the
+ * tools print what they have; a missing field is not an error). */
+double es_sub_number(const json_t *o, const char *key);
+
 /* Seconds on the monotonic clock (for the tools' timers). */
 double es_sub_now_s(void);
 
